@@ -1,0 +1,892 @@
+"""What is asserted, by whom, about what, and what it is worth.
+
+A claim is stated once in the analyst's words; every source that reports it
+is an *appearance* of that one claim, with the exact excerpt and the chain of
+people and outlets it passed through. Judgements are append-only
+*assessments*; the claim's ``status`` is a copy of the latest one, written
+only by ``claims.services.claim_assess`` in the same transaction.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from claims import units
+from claims.querysets import (
+    ActorQuerySet,
+    AssessmentQuerySet,
+    ClaimQuerySet,
+    ClaimRelationQuerySet,
+    PlaceQuerySet,
+    TopicQuerySet,
+)
+from claimsbase.models import TrackedModel
+
+
+class VerificationStatus(models.TextChoices):
+    """The one vocabulary of verification, each with its ClaimReview rating."""
+
+    UNVERIFIED = "unverified", "Unverified"
+    IN_REVIEW = "in_review", "In review"
+    VERIFIED = "verified", "Verified"
+    PARTLY_VERIFIED = "partly_verified", "Partly verified"
+    DISPUTED = "disputed", "Disputed"
+    FALSE = "false", "False"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+    RETRACTED = "retracted", "Retracted"
+
+    @property
+    def claimreview_rating(self) -> tuple[int | None, str]:
+        """(ratingValue on a 1–5 scale or None, alternateName) for schema.org ClaimReview."""
+        return CLAIMREVIEW_RATINGS[self]
+
+    @property
+    def badge_class(self) -> str:
+        return f"status-{self.value.replace('_', '-')}"
+
+
+CLAIMREVIEW_RATINGS = {
+    VerificationStatus.UNVERIFIED: (None, "Unverified"),
+    VerificationStatus.IN_REVIEW: (None, "Under review"),
+    VerificationStatus.VERIFIED: (5, "True"),
+    VerificationStatus.PARTLY_VERIFIED: (3, "Half true"),
+    VerificationStatus.DISPUTED: (2, "Disputed"),
+    VerificationStatus.FALSE: (1, "False"),
+    VerificationStatus.UNVERIFIABLE: (None, "Unproven"),
+    VerificationStatus.RETRACTED: (1, "Retracted by the claimant"),
+}
+
+
+class Credibility(models.IntegerChoices):
+    """Credibility of the information on the Admiralty (NATO) scale."""
+
+    CONFIRMED = 1, "1 – confirmed by other sources"
+    PROBABLY_TRUE = 2, "2 – probably true"
+    POSSIBLY_TRUE = 3, "3 – possibly true"
+    DOUBTFUL = 4, "4 – doubtful"
+    IMPROBABLE = 5, "5 – improbable"
+    CANNOT_BE_JUDGED = 6, "6 – truth cannot be judged"
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    GOVERNMENT = "government", "Government"
+    MILITARY = "military", "Military unit or command"
+    OUTLET_STAFF = "outlet_staff", "Outlet staff"
+    UNNAMED = "unnamed", "Unnamed officials or sources"
+    SIDE = "side", "Side in a conflict"
+
+
+class Actor(TrackedModel):
+    """A person, organisation, government, military unit or outlet staff.
+
+    Actors make claims (the claimant) and are what claims are about.
+    """
+
+    Kind = ActorKind
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    affiliation = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text="The organisation or side this actor belongs to.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "kind"],
+                name="%(app_label)s_%(class)s_unique_name_kind",
+                violation_error_message="An actor of this kind with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ActorKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="Choose an actor kind from the list.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:actor_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        ancestor, seen = self.affiliation, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"affiliation": "An actor cannot belong to itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.affiliation
+
+    def role_on(self, day) -> ActorRole | None:
+        """The role held on ``day``, from prefetched ``roles`` (no query when prefetched)."""
+        for role in self.roles.all():
+            if role.covers(day):
+                return role
+        return None
+
+
+class ActorAlias(TrackedModel):
+    """Another name or transliteration of an actor (Syrsky, Syrskii for Syrskyi)."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    language = models.CharField(max_length=16, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "actor aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "name"],
+                name="%(app_label)s_%(class)s_unique_per_actor",
+                violation_error_message="This actor already has this alias.",
+            )
+        ]
+        indexes = [
+            # Name search and the actor picker look aliases up by name.
+            models.Index(fields=["name"], name="actoralias_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActorRole(TrackedModel):
+    """A position an actor held over a period (Chief of the General Staff, 2012–)."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+        help_text="The organisation in which the role is held.",
+    )
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["actor", "-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="%(app_label)s_%(class)s_period_ordered",
+                violation_error_message="A role cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def covers(self, day) -> bool:
+        if day is None:
+            return self.end is None
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+class PlaceKind(models.TextChoices):
+    COUNTRY = "country", "Country"
+    REGION = "region", "Region or oblast"
+    DISTRICT = "district", "District or sector"
+    SETTLEMENT = "settlement", "Settlement"
+    FACILITY = "facility", "Facility"
+    AREA = "area", "Area or front line"
+    WATER = "water", "Sea or waterway"
+
+
+class Place(TrackedModel):
+    """A country, region, settlement or facility, inside a parent place.
+
+    ``ancestor_path`` lists the ids of every place above this one ("/1/4/"),
+    so "claims about Kursk Oblast and the places inside it" is one indexed
+    prefix filter on both databases instead of a recursive query.
+    """
+
+    Kind = PlaceKind
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SETTLEMENT)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    ancestor_path = models.CharField(max_length=500, default="/", editable=False)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    objects = PlaceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["ancestor_path"])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "parent"],
+                name="%(app_label)s_%(class)s_unique_name_in_parent",
+                violation_error_message="A place with this name already exists in this parent.",
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="%(app_label)s_%(class)s_unique_top_level_name",
+                violation_error_code="duplicate_place",
+                violation_error_message="A top-level place with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (
+                    Q(latitude__gte=-90, latitude__lte=90)
+                    & Q(longitude__gte=-180, longitude__lte=180)
+                ),
+                name="%(app_label)s_%(class)s_coordinates_valid",
+                violation_error_message=(
+                    "Give both latitude (−90 to 90) and longitude (−180 to 180), or neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PlaceKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="Choose a place kind from the list.",
+            ),
+        ]
+        indexes = [
+            # Place containment: descendants are rows whose path starts with a prefix.
+            models.Index(fields=["ancestor_path"], name="place_ancestor_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        moved = not self._state.adding
+        old_path = self.ancestor_path
+        self.ancestor_path = (
+            f"{self.parent.ancestor_path}{self.parent_id}/" if self.parent_id else "/"
+        )
+        super().save(*args, **kwargs)
+        if moved and old_path != self.ancestor_path:
+            # Moving a place moves everything inside it; rare, so one save each.
+            for child in self.children.all():
+                child.save()
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:place_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if (
+            self.pk
+            and self.parent_id
+            and (self.parent_id == self.pk or f"/{self.pk}/" in self.parent.ancestor_path)
+        ):
+            raise ValidationError({"parent": "A place cannot be inside itself."})
+
+    @property
+    def subtree_prefix(self) -> str:
+        """The ``ancestor_path`` prefix shared by every place inside this one."""
+        return f"{self.ancestor_path}{self.pk}/"
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.ancestor_path.strip("/").split("/") if part]
+
+
+class PlaceAlias(TrackedModel):
+    """Another name or spelling of a place (Gulyaipole for Huliaipole)."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    language = models.CharField(max_length=16, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "place aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "name"],
+                name="%(app_label)s_%(class)s_unique_per_place",
+                violation_error_message="This place already has this alias.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(TrackedModel):
+    """A thread that groups claims: the Kursk incursion, the Jeddah ceasefire talks."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = TopicQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:topic_detail", args=[self.pk])
+
+
+class Claim(TrackedModel):
+    """One assertion, stated once in the analyst's words, made by one claimant.
+
+    Ten outlets reporting it make ten appearances of this one claim, not ten
+    claims. ``status`` copies the latest assessment; only
+    ``claims.services.claim_assess`` (and a merge, which moves assessments)
+    writes it.
+    """
+
+    statement = models.TextField(help_text="The assertion, in the analyst's words.")
+    claimant = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="claims_made",
+        help_text='Who asserts it; may be an actor such as "unnamed officials".',
+    )
+    asserted_on = models.DateField(
+        null=True, blank=True, help_text="When the claimant made the assertion."
+    )
+    period_start = models.DateField(
+        null=True, blank=True, help_text="Start of the period the claim is about."
+    )
+    period_end = models.DateField(
+        null=True, blank=True, help_text="End of the period the claim is about."
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.UNVERIFIED,
+        editable=False,
+        help_text="The status set by the latest assessment.",
+    )
+    actors = models.ManyToManyField(
+        Actor, blank=True, related_name="claims_about", help_text="Actors the claim is about."
+    )
+    places = models.ManyToManyField(
+        Place, blank=True, related_name="claims", help_text="Places the claim is about."
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_claims",
+        editable=False,
+        help_text="Set when this claim was found to duplicate another and merged into it.",
+    )
+    notes = models.TextField(blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[actors, places, topics])
+
+    class Meta:
+        ordering = ["-asserted_on", "-id"]
+        permissions = [("merge_claim", "Can merge a duplicate claim into another")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=VerificationStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message="The status must be one of the verification statuses.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="%(app_label)s_%(class)s_period_ordered",
+                violation_error_message="The period a claim is about cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("pk")),
+                name="%(app_label)s_%(class)s_not_merged_into_itself",
+                violation_error_message="A claim cannot be merged into itself.",
+            ),
+        ]
+        indexes = [
+            # The claim list filters by status and sorts by date asserted.
+            models.Index(fields=["status", "-asserted_on"], name="claim_status_asserted_idx"),
+            # An actor's track record: their claims by date.
+            models.Index(fields=["claimant", "-asserted_on"], name="claim_claimant_asserted_idx"),
+            # Date range filters (asserted before/after) and the as-of view.
+            models.Index(fields=["asserted_on"], name="claim_asserted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement if len(self.statement) <= 100 else self.statement[:97] + "…"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:claim_detail", args=[self.pk])
+
+    @property
+    def status_choice(self) -> VerificationStatus:
+        return VerificationStatus(self.status)
+
+
+class Appearance(TrackedModel):
+    """A source reporting a claim, with the exact excerpt and the attribution chain as reported."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    source = models.ForeignKey(
+        "sources.Source", on_delete=models.PROTECT, related_name="appearances"
+    )
+    excerpt = models.ForeignKey(
+        "sources.Excerpt",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appearances",
+        help_text="The words in the source that report the claim.",
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} in {self.source}"
+
+    def clean(self) -> None:
+        if self.excerpt_id and self.source_id and self.excerpt.source_id != self.source_id:
+            raise ValidationError({"excerpt": "The excerpt must come from the same source."})
+
+
+class Fidelity(models.TextChoices):
+    ORIGINAL = "original", "Original statement"
+    VERBATIM = "verbatim", "Verbatim quote"
+    PARAPHRASE = "paraphrase", "Paraphrase"
+    TRANSLATION = "translation", "Translation"
+    SUMMARY = "summary", "Summary"
+    UNNAMED_RELAY = "unnamed_relay", "Unnamed relay"
+
+
+class AttributionStep(TrackedModel):
+    """One link in the chain an assertion travelled: Gerasimov → briefing → TASS → novinite.com.
+
+    Position 0 is the original speaker; each later step says how faithfully it
+    relays the one before.
+    """
+
+    Fidelity = Fidelity
+
+    appearance = models.ForeignKey(Appearance, on_delete=models.CASCADE, related_name="chain")
+    position = models.PositiveSmallIntegerField()
+    actor = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="relayed"
+    )
+    outlet = models.ForeignKey(
+        "sources.Outlet", null=True, blank=True, on_delete=models.PROTECT, related_name="relayed"
+    )
+    source = models.ForeignKey(
+        "sources.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relayed",
+        help_text="The document this step published, if recorded (e.g. the cited TASS report).",
+    )
+    label = models.CharField(
+        max_length=200, blank=True, help_text='What this step was, e.g. "briefing to Putin".'
+    )
+    fidelity = models.CharField(
+        max_length=20, choices=Fidelity.choices, default=Fidelity.PARAPHRASE
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["appearance", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appearance", "position"],
+                name="%(app_label)s_%(class)s_unique_position",
+                violation_error_message="Two steps of one chain cannot share a position.",
+            ),
+            models.CheckConstraint(
+                condition=Q(actor__isnull=False)
+                | Q(outlet__isnull=False)
+                | Q(source__isnull=False)
+                | ~Q(label=""),
+                name="%(app_label)s_%(class)s_names_someone",
+                violation_error_message="A step names an actor, an outlet, a source or a label.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fidelity__in=Fidelity.values),
+                name="%(app_label)s_%(class)s_fidelity_valid",
+                violation_error_message="Choose a fidelity from the list.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or str(self.actor or self.outlet or self.source)
+
+
+class Qualifier(models.TextChoices):
+    EXACTLY = "exactly", "exactly"
+    ABOUT = "about", "about"
+    AT_LEAST = "at_least", "at least"
+    MORE_THAN = "more_than", "more than"
+    AT_MOST = "at_most", "at most"
+    LESS_THAN = "less_than", "less than"
+
+
+class Quantity(TrackedModel):
+    """A number a claim asserts: "24 settlements", "about 430 soldiers", "35 assaults a day".
+
+    ``canonical_*`` are derived from value and unit in ``clean()`` so that
+    claims about the same measure compare over time.
+    """
+
+    Qualifier = Qualifier
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="quantities")
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    value_max = models.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="Upper bound when the claim gives a range (value is the lower bound).",
+    )
+    unit = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text='Unit as written ("square kilometers", "km²"); empty for a count.',
+    )
+    counted = models.CharField(
+        max_length=200, help_text='What is counted or measured: "settlements regained".'
+    )
+    qualifier = models.CharField(
+        max_length=10, choices=Qualifier.choices, default=Qualifier.EXACTLY
+    )
+    per = models.CharField(
+        max_length=50, blank=True, help_text='Time unit of a rate: "day" in "35 assaults a day".'
+    )
+    text = models.CharField(max_length=300, blank=True, help_text="The words the number came from.")
+    canonical_value = models.DecimalField(
+        max_digits=20, decimal_places=6, null=True, editable=False
+    )
+    canonical_value_max = models.DecimalField(
+        max_digits=20, decimal_places=6, null=True, editable=False
+    )
+    canonical_unit = models.CharField(max_length=50, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "id"]
+        verbose_name_plural = "quantities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_max__isnull=True) | Q(value_max__gte=F("value")),
+                name="%(app_label)s_%(class)s_range_ordered",
+                violation_error_message="A range cannot end below where it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(qualifier__in=Qualifier.values),
+                name="%(app_label)s_%(class)s_qualifier_valid",
+                violation_error_message="Choose a qualifier from the list.",
+            ),
+        ]
+        indexes = [
+            # Comparing claims about one measure: filter by canonical unit and what is counted.
+            models.Index(fields=["canonical_unit", "counted"], name="quantity_measure_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display
+
+    def clean(self) -> None:
+        errors = {}
+        try:
+            normalised = units.normalise(self.value, self.value_max, self.unit)
+        except units.UnknownUnit:
+            errors["unit"] = (
+                f"“{self.unit}” is not a unit claimsbase knows. Leave the unit empty for a "
+                "count and say what is counted."
+            )
+        else:
+            self.canonical_value = normalised.value
+            self.canonical_value_max = normalised.value_max
+            self.canonical_unit = normalised.unit
+        if self.per:
+            try:
+                if units.canonical_symbol(self.per) != "day":
+                    errors["per"] = "A rate is per unit of time: day, week, hour…"
+            except units.UnknownUnit:
+                errors["per"] = f"“{self.per}” is not a unit of time."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def display(self) -> str:
+        """ "about 430 soldiers captured", "259 km² territory regained", "35 assaults per day"."""
+
+        def number(value: Decimal | None) -> str:
+            return "" if value is None else f"{value.normalize():f}"
+
+        amount = number(self.canonical_value if self.canonical_unit else self.value)
+        if self.value_max is not None:
+            upper = self.canonical_value_max if self.canonical_unit else self.value_max
+            amount = f"{amount}–{number(upper)}"
+        parts = [] if self.qualifier == self.Qualifier.EXACTLY else [self.get_qualifier_display()]
+        parts.append(amount)
+        if self.canonical_unit:
+            parts.append(self.canonical_unit)
+        parts.append(self.counted)
+        if self.per:
+            parts.append(f"per {self.per}")
+        return " ".join(parts)
+
+
+class RelationKind(models.TextChoices):
+    CONTRADICTS = "contradicts", "contradicts"
+    SUPPORTS = "supports", "supports"
+    QUALIFIES = "qualifies", "qualifies"
+    RESPONDS_TO = "responds_to", "responds to"
+    SAME_AS = "same_as", "same as"
+    SUPERSEDES = "supersedes", "supersedes"
+
+    @property
+    def inverse_label(self) -> str:
+        """How the relation reads from the target claim's side."""
+        return INVERSE_LABELS[self]
+
+    @property
+    def symmetric(self) -> bool:
+        """Whether A→B says the same as B→A, so recording both would be a duplicate."""
+        return self in (self.CONTRADICTS, self.SAME_AS)
+
+
+class ClaimRelation(TrackedModel):
+    """A typed, directed link between two claims; a counter-claim is linked by *contradicts*."""
+
+    Kind = RelationKind
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_out")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ClaimRelationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_claim=F("to_claim")),
+                name="%(app_label)s_%(class)s_not_self",
+                violation_error_message="A claim cannot be related to itself.",
+            ),
+            models.UniqueConstraint(
+                fields=["from_claim", "to_claim", "kind"],
+                name="%(app_label)s_%(class)s_unique",
+                violation_error_code="duplicate_relation",
+                violation_error_message="This relation between these claims is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RelationKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message="Choose a relation kind from the list.",
+            ),
+        ]
+        indexes = [
+            # "Has counter-claims" and the relations panel read both directions by kind.
+            models.Index(fields=["to_claim", "kind"], name="relation_to_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.from_claim_id} {self.get_kind_display()} #{self.to_claim_id}"
+
+    def label_from(self, claim: Claim) -> str:
+        """The relation's wording as read from ``claim``'s side."""
+        kind = self.Kind(self.kind)
+        return kind.label if claim.pk == self.from_claim_id else kind.inverse_label
+
+    def other(self, claim: Claim) -> Claim:
+        return self.to_claim if claim.pk == self.from_claim_id else self.from_claim
+
+
+INVERSE_LABELS = {
+    ClaimRelation.Kind.CONTRADICTS: "contradicted by",
+    ClaimRelation.Kind.SUPPORTS: "supported by",
+    ClaimRelation.Kind.QUALIFIES: "qualified by",
+    ClaimRelation.Kind.RESPONDS_TO: "responded to by",
+    ClaimRelation.Kind.SAME_AS: "same as",
+    ClaimRelation.Kind.SUPERSEDES: "superseded by",
+}
+
+
+class Assessment(models.Model):
+    """A verification judgement on a claim. Append-only: history is never overwritten.
+
+    With the reliability of the source it rests on (A–F) and the credibility
+    of the information (1–6) it gives the two-part Admiralty grade ("B2").
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assessments")
+    status = models.CharField(max_length=20, choices=VerificationStatus.choices)
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED
+    )
+    reliability = models.CharField(
+        max_length=1,
+        choices=[(grade, grade) for grade in "ABCDEF"],
+        default="F",
+        help_text="Admiralty grade of the reporting source's reliability when assessed.",
+    )
+    rationale = models.TextField(help_text="Why this status: what was checked and found.")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessments",
+    )
+    assessed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        get_latest_by = ["assessed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=VerificationStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message="The status must be one of the verification statuses.",
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1, credibility__lte=6),
+                name="%(app_label)s_%(class)s_credibility_range",
+                violation_error_message="Credibility is graded from 1 to 6.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reliability__in=list("ABCDEF")),
+                name="%(app_label)s_%(class)s_reliability_valid",
+                violation_error_message="Reliability must be a grade from A to F.",
+            ),
+        ]
+        indexes = [
+            # The latest assessment per claim, and the as-of view.
+            models.Index(fields=["claim", "-assessed_at"], name="assessment_claim_latest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.grade})"
+
+    @property
+    def grade(self) -> str:
+        return f"{self.reliability}{self.credibility}"
+
+    @property
+    def status_choice(self) -> VerificationStatus:
+        return VerificationStatus(self.status)
+
+
+class EvidenceStance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Gives context"
+
+
+class Evidence(TrackedModel):
+    """A source, excerpt or URL that supports, refutes or gives context to a claim."""
+
+    Stance = EvidenceStance
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    assessment = models.ForeignKey(
+        Assessment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evidence",
+        help_text="The assessment that rests on this evidence, if any.",
+    )
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
+    source = models.ForeignKey(
+        "sources.Source", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    excerpt = models.ForeignKey(
+        "sources.Excerpt", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    url = models.URLField(max_length=2000, blank=True)
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__isnull=False) | Q(excerpt__isnull=False) | ~Q(url=""),
+                name="%(app_label)s_%(class)s_points_somewhere",
+                violation_error_message="Evidence needs a source, an excerpt or a URL.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=EvidenceStance.values),
+                name="%(app_label)s_%(class)s_stance_valid",
+                violation_error_message="Choose a stance from the list.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source or self.excerpt or self.url}"
+
+    def clean(self) -> None:
+        if self.excerpt_id and self.source_id and self.excerpt.source_id != self.source_id:
+            raise ValidationError({"excerpt": "The excerpt must come from the chosen source."})
+        if self.assessment_id and self.claim_id and self.assessment.claim_id != self.claim_id:
+            raise ValidationError({"assessment": "The assessment must be of the same claim."})

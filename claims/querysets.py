@@ -1,0 +1,262 @@
+"""Read paths for claims and the things claims are about.
+
+Building blocks (``active``, ``with_counts``, ``search``, ``in_place``,
+``as_of``) combine; ``for_list`` and ``for_detail`` are named for their
+consumers and own the joins, prefetches and annotations, so that pages,
+endpoints and the admin never issue a query per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from claimsbase.search import text_search
+
+CLAIM_SEARCH_FIELDS = [
+    "statement",
+    "claimant__name",
+    "claimant__aliases__name",
+    "appearances__excerpt__exact",
+    "actors__name",
+    "places__name",
+    "places__aliases__name",
+]
+
+
+def _count(queryset: models.QuerySet, outer: str = "pk") -> Subquery:
+    """A correlated COUNT, so several counts on one row don't multiply each other."""
+    counted = queryset.order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class ActorQuerySet(models.QuerySet):
+    def search(self, q: str) -> ActorQuerySet:
+        return text_search(self, q, ["name", "aliases__name", "description"])
+
+    def with_counts(self) -> ActorQuerySet:
+        from claims.models import Claim
+
+        return self.annotate(
+            claim_count=_count(
+                Claim.objects.filter(claimant=OuterRef("pk"), merged_into__isnull=True),
+                "claimant",
+            )
+        )
+
+    def for_list(self) -> ActorQuerySet:
+        return self.select_related("affiliation").prefetch_related("aliases").with_counts()
+
+    def for_detail(self) -> ActorQuerySet:
+        return self.select_related("affiliation").prefetch_related(
+            "aliases", Prefetch("roles", queryset=self._roles()), "members"
+        )
+
+    @staticmethod
+    def _roles():
+        from claims.models import ActorRole
+
+        return ActorRole.objects.select_related("organisation")
+
+
+class PlaceQuerySet(models.QuerySet):
+    def search(self, q: str) -> PlaceQuerySet:
+        return text_search(self, q, ["name", "aliases__name"])
+
+    def inside(self, place) -> PlaceQuerySet:
+        """``place`` and every place within it, at any depth."""
+        return self.filter(Q(pk=place.pk) | Q(ancestor_path__startswith=place.subtree_prefix))
+
+    def for_list(self) -> PlaceQuerySet:
+        return self.select_related("parent").prefetch_related("aliases")
+
+    def for_detail(self) -> PlaceQuerySet:
+        return self.select_related("parent").prefetch_related("aliases", "children")
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_counts(self) -> TopicQuerySet:
+        from claims.models import Claim
+
+        through = Claim.topics.through
+        return self.annotate(
+            claim_count=_count(
+                through.objects.filter(topic=OuterRef("pk"), claim__merged_into__isnull=True),
+                "topic",
+            )
+        )
+
+    def for_list(self) -> TopicQuerySet:
+        return self.with_counts()
+
+    def for_detail(self) -> TopicQuerySet:
+        return self.with_counts()
+
+
+class ClaimRelationQuerySet(models.QuerySet):
+    def involving(self, claim) -> ClaimRelationQuerySet:
+        return self.filter(Q(from_claim=claim) | Q(to_claim=claim))
+
+    def for_list(self) -> ClaimRelationQuerySet:
+        return self.select_related("from_claim__claimant", "to_claim__claimant", "created_by")
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_list(self) -> AssessmentQuerySet:
+        return self.select_related("claim__claimant", "assessed_by").prefetch_related("evidence")
+
+    def until(self, moment: datetime.datetime) -> AssessmentQuerySet:
+        return self.filter(assessed_at__lte=moment)
+
+
+class ClaimQuerySet(models.QuerySet):
+    # --- building blocks -------------------------------------------------
+    def active(self) -> ClaimQuerySet:
+        """Claims that were not merged into another claim."""
+        return self.filter(merged_into__isnull=True)
+
+    def search(self, q: str) -> ClaimQuerySet:
+        return text_search(self, q, CLAIM_SEARCH_FIELDS)
+
+    def about_place(self, place) -> ClaimQuerySet:
+        """Claims about ``place`` or any place inside it (Sudzha is inside Kursk Oblast)."""
+        from claims.models import Place
+
+        inside = Place.objects.inside(place)
+        through = self.model.places.through
+        return self.filter(Exists(through.objects.filter(claim=OuterRef("pk"), place__in=inside)))
+
+    def with_counts(self) -> ClaimQuerySet:
+        from claims.models import Appearance, ClaimRelation
+
+        contradicts = ClaimRelation.Kind.CONTRADICTS
+        return self.annotate(
+            appearance_count=_count(Appearance.objects.filter(claim=OuterRef("pk")), "claim"),
+            source_count=Coalesce(
+                Subquery(
+                    Appearance.objects.filter(claim=OuterRef("pk"))
+                    .order_by()
+                    .values("claim")
+                    .annotate(n=Count("source", distinct=True))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            counter_claim_count=_count(
+                ClaimRelation.objects.filter(from_claim=OuterRef("pk"), kind=contradicts),
+                "from_claim",
+            )
+            + _count(
+                ClaimRelation.objects.filter(to_claim=OuterRef("pk"), kind=contradicts),
+                "to_claim",
+            ),
+            first_reported_at=Subquery(
+                Appearance.objects.filter(claim=OuterRef("pk"))
+                .order_by()
+                .values("claim")
+                .annotate(first=Min("source__published_at"))
+                .values("first")
+            ),
+        )
+
+    def with_counter_claims(self, present: bool = True) -> ClaimQuerySet:
+        from claims.models import ClaimRelation
+
+        contradicted = ClaimRelation.objects.filter(
+            Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")),
+            kind=ClaimRelation.Kind.CONTRADICTS,
+        )
+        condition = Exists(contradicted)
+        return self.filter(condition if present else ~condition)
+
+    # --- read paths --------------------------------------------------------
+    def for_list(self) -> ClaimQuerySet:
+        """Claim rows: claimant, counts, quantities and the latest assessment, in 3 queries."""
+        from claims.models import Assessment, Quantity
+
+        return (
+            self.active()
+            .select_related("claimant")
+            .with_counts()
+            .prefetch_related(
+                Prefetch("quantities", queryset=Quantity.objects.order_by("id")),
+                Prefetch(
+                    "assessments",
+                    queryset=Assessment.objects.order_by("-assessed_at", "-id")[:1],
+                    to_attr="latest_assessments",
+                ),
+            )
+        )
+
+    def for_detail(self) -> ClaimQuerySet:
+        """Everything the claim page and the claim endpoint show, in a fixed number of queries."""
+        from claims.models import (
+            Actor,
+            Appearance,
+            Assessment,
+            AttributionStep,
+            ClaimRelation,
+            Evidence,
+        )
+
+        return (
+            self.select_related("claimant__affiliation", "merged_into")
+            .with_counts()
+            .prefetch_related(
+                Prefetch("claimant__roles", queryset=Actor.objects._roles()),
+                "claimant__aliases",
+                Prefetch(
+                    "appearances",
+                    queryset=Appearance.objects.select_related(
+                        "source__outlet", "excerpt"
+                    ).order_by("source__published_at", "id"),
+                ),
+                Prefetch(
+                    "appearances__chain",
+                    queryset=AttributionStep.objects.select_related(
+                        "actor", "outlet", "source"
+                    ).order_by("position"),
+                ),
+                "quantities",
+                Prefetch(
+                    "relations_out",
+                    queryset=ClaimRelation.objects.select_related(
+                        "to_claim__claimant", "created_by"
+                    ),
+                ),
+                Prefetch(
+                    "relations_in",
+                    queryset=ClaimRelation.objects.select_related(
+                        "from_claim__claimant", "created_by"
+                    ),
+                ),
+                Prefetch(
+                    "assessments",
+                    queryset=Assessment.objects.select_related("assessed_by").prefetch_related(
+                        Prefetch(
+                            "evidence",
+                            queryset=Evidence.objects.select_related("source", "excerpt"),
+                        )
+                    ),
+                ),
+                Prefetch(
+                    "evidence",
+                    queryset=Evidence.objects.select_related(
+                        "source__outlet", "excerpt", "added_by"
+                    ),
+                ),
+                "actors",
+                Prefetch("places", queryset=self._places()),
+                "topics",
+            )
+        )
+
+    @staticmethod
+    def _places():
+        from claims.models import Place
+
+        return Place.objects.select_related("parent")

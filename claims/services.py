@@ -1,0 +1,356 @@
+"""Writes on claims that carry a rule.
+
+Each function is atomic and keyword-only, takes the acting user as
+``actor``, validates with ``full_clean()`` and raises Django's
+``ValidationError``. The admin, the pages and the API call these same
+functions, so no door can skip a rule: assessments are appended, never
+edited; a relation is recorded once; a merge loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from claims.models import (
+    Appearance,
+    Assessment,
+    AttributionStep,
+    Claim,
+    ClaimRelation,
+    Evidence,
+    Quantity,
+    VerificationStatus,
+)
+from sources.models import Excerpt, Source
+from sources.services import excerpt_create
+
+CLAIM_FIELDS = ("statement", "claimant", "asserted_on", "period_start", "period_end", "notes")
+
+
+def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
+    """Re-key a nested row's errors ("unit" -> "quantities.1.unit") so the caller can place them."""
+    if hasattr(error, "error_dict"):
+        return ValidationError(
+            {f"{prefix}.{field}": messages for field, messages in error.error_dict.items()}
+        )
+    return ValidationError({prefix: error.messages})
+
+
+def _actor_user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- claims --------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    actor,
+    statement: str,
+    claimant,
+    asserted_on: datetime.date | None = None,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    notes: str = "",
+    actors: Iterable = (),
+    places: Iterable = (),
+    topics: Iterable = (),
+    quantities: Iterable[Mapping[str, Any]] = (),
+    appearances: Iterable[Mapping[str, Any]] = (),
+) -> Claim:
+    """Record a claim with its quantities and appearances, all or nothing."""
+    claim = Claim(
+        statement=statement,
+        claimant=claimant,
+        asserted_on=asserted_on,
+        period_start=period_start,
+        period_end=period_end,
+        notes=notes,
+    )
+    claim.save_validated(reason="Created")
+    claim.actors.set(actors)
+    claim.places.set(places)
+    claim.topics.set(topics)
+    quantities_record(claim=claim, quantities=quantities, actor=actor)
+    for index, appearance in enumerate(appearances):
+        try:
+            appearance_add(claim=claim, actor=actor, **appearance)
+        except ValidationError as error:
+            raise _prefixed(error, f"appearances.{index}") from None
+    return claim
+
+
+@transaction.atomic
+def claim_update(*, claim: Claim, actor, **changes) -> Claim:
+    """Edit a claim's own fields and what it is about; its status is set only by assessing."""
+    relations = {
+        name: changes.pop(name) for name in ("actors", "places", "topics") if name in changes
+    }
+    unknown = set(changes) - set(CLAIM_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    if claim.merged_into_id:
+        raise ValidationError("This claim was merged into another; edit that one instead.")
+    for name, value in changes.items():
+        setattr(claim, name, value)
+    claim.save_validated(reason="Edited")
+    for name, values in relations.items():
+        getattr(claim, name).set(values)
+    return claim
+
+
+@transaction.atomic
+def quantities_record(
+    *, claim: Claim, quantities: Iterable[Mapping[str, Any]], actor=None
+) -> list[Quantity]:
+    """Add the numbers a claim asserts, each normalised to its canonical unit."""
+    recorded = []
+    for index, fields in enumerate(quantities):
+        quantity = Quantity(claim=claim, **fields)
+        try:
+            quantity.save_validated(reason="Recorded")
+        except ValidationError as error:
+            raise _prefixed(error, f"quantities.{index}") from None
+        recorded.append(quantity)
+    return recorded
+
+
+@transaction.atomic
+def appearance_add(
+    *,
+    claim: Claim,
+    source: Source,
+    actor=None,
+    excerpt: Excerpt | None = None,
+    exact: str = "",
+    start: int | None = None,
+    chain: Iterable[Mapping[str, Any]] = (),
+    note: str = "",
+) -> Appearance:
+    """Record that ``source`` reports ``claim``: the excerpt and the attribution chain.
+
+    The excerpt is either given, or anchored here from its exact text (and
+    start offset when the text occurs more than once).
+    """
+    if excerpt is None and exact:
+        excerpt = excerpt_create(source=source, exact=exact, start=start, actor=actor)
+    appearance = Appearance(claim=claim, source=source, excerpt=excerpt, note=note)
+    appearance.save_validated(reason="Recorded")
+    for position, step in enumerate(chain):
+        step = AttributionStep(appearance=appearance, position=position, **step)
+        try:
+            step.save_validated(reason="Recorded")
+        except ValidationError as error:
+            raise _prefixed(error, f"chain.{position}") from None
+    return appearance
+
+
+# --- assessments ---------------------------------------------------------
+
+
+def _default_reliability(claim: Claim) -> str:
+    """The reliability grade of the outlet that first reported the claim, or F."""
+    first = (
+        claim.appearances.select_related("source__outlet")
+        .order_by("source__published_at", "id")
+        .first()
+    )
+    return first.source.outlet.reliability if first else "F"
+
+
+def _claim_refresh_status(claim: Claim, *, reason: str) -> None:
+    """Copy the latest assessment's status onto the claim (the only place it is written)."""
+    latest = claim.assessments.order_by("-assessed_at", "-id").first()
+    status = latest.status if latest else VerificationStatus.UNVERIFIED
+    if claim.status != status:
+        claim.status = status
+        claim.save_validated(reason=reason)
+
+
+@transaction.atomic
+def claim_assess(
+    *,
+    claim: Claim,
+    actor,
+    status: str,
+    rationale: str,
+    credibility: int = 6,
+    reliability: str = "",
+    evidence: Iterable[Mapping[str, Any]] = (),
+    assessed_at: datetime.datetime | None = None,
+) -> Assessment:
+    """Append a judgement and make it the claim's current status, in one transaction.
+
+    The claim row is locked first, so two analysts assessing at once are
+    serialised and the status always equals the latest assessment.
+    ``assessed_at`` may be given to import an earlier judgement, never a
+    future one.
+    """
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.merged_into_id:
+        raise ValidationError("This claim was merged into another; assess that one instead.")
+    now = timezone.now()
+    if assessed_at and assessed_at > now:
+        raise ValidationError({"assessed_at": "An assessment cannot be dated in the future."})
+    assessment = Assessment(
+        claim=claim,
+        status=status,
+        credibility=credibility,
+        reliability=reliability or _default_reliability(claim),
+        rationale=rationale,
+        assessed_by=_actor_user(actor),
+        assessed_at=assessed_at or now,
+    )
+    assessment.full_clean()
+    assessment.save()
+    for index, fields in enumerate(evidence):
+        try:
+            evidence_add(claim=claim, assessment=assessment, actor=actor, **fields)
+        except ValidationError as error:
+            raise _prefixed(error, f"evidence.{index}") from None
+    _claim_refresh_status(claim, reason=f"Assessed {assessment.get_status_display().lower()}")
+    return assessment
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    claim: Claim,
+    actor,
+    stance: str = Evidence.Stance.CONTEXT,
+    source: Source | None = None,
+    excerpt: Excerpt | None = None,
+    url: str = "",
+    note: str = "",
+    assessment: Assessment | None = None,
+) -> Evidence:
+    evidence = Evidence(
+        claim=claim,
+        assessment=assessment,
+        stance=stance,
+        source=source or (excerpt.source if excerpt else None),
+        excerpt=excerpt,
+        url=url,
+        note=note,
+        added_by=_actor_user(actor),
+    )
+    evidence.save_validated(reason="Added")
+    return evidence
+
+
+# --- relations -----------------------------------------------------------
+
+
+@transaction.atomic
+def claims_link(
+    *, from_claim: Claim, to_claim: Claim, kind: str, actor, note: str = ""
+) -> ClaimRelation:
+    """Record one directed relation; it reads from both claims with the right wording.
+
+    For symmetric kinds (contradicts, same as) the reverse link is the same
+    relation, and recording it again is refused like an exact duplicate.
+    """
+    if from_claim.merged_into_id or to_claim.merged_into_id:
+        raise ValidationError(
+            "A merged claim cannot be related; relate the claim it was merged into."
+        )
+    relation = ClaimRelation(
+        from_claim=from_claim,
+        to_claim=to_claim,
+        kind=kind,
+        note=note,
+        created_by=_actor_user(actor),
+    )
+    relation.full_clean()
+    if kind in ClaimRelation.Kind.values and ClaimRelation.Kind(kind).symmetric:
+        reverse = ClaimRelation.objects.filter(from_claim=to_claim, to_claim=from_claim, kind=kind)
+        if reverse.exists():
+            raise ValidationError(
+                "This relation between these claims is already recorded.",
+                code="duplicate_relation",
+            )
+    relation.save_validated(reason="Linked")
+    return relation
+
+
+@transaction.atomic
+def claims_unlink(*, relation: ClaimRelation, actor) -> None:
+    relation._change_reason = "Unlinked"
+    relation.delete()
+
+
+# --- merging -------------------------------------------------------------
+
+
+def _move(rows, *, claim_field: str, into: Claim, reason: str) -> None:
+    for row in rows:
+        setattr(row, claim_field, into)
+        row._change_reason = reason
+        row.save()
+
+
+@transaction.atomic
+def claims_merge(*, duplicate: Claim, into: Claim, actor, note: str = "") -> Claim:
+    """Fold a duplicate claim into another and keep the duplicate as a record of the merge.
+
+    Appearances, quantities, evidence, assessments and relations move to
+    ``into``; what the duplicate was about is added to ``into``; claims
+    merged earlier into the duplicate now point at ``into``. A relation that
+    would end up linking ``into`` with itself, or repeat one ``into``
+    already has, is the same fact and is dropped (its history row remains).
+    """
+    duplicate, into = (
+        Claim.objects.select_for_update().get(pk=duplicate.pk),
+        Claim.objects.select_for_update().get(pk=into.pk),
+    )
+    if duplicate.pk == into.pk:
+        raise ValidationError("A claim cannot be merged into itself.")
+    if duplicate.merged_into_id:
+        raise ValidationError("This claim was already merged.")
+    if into.merged_into_id:
+        raise ValidationError("The target claim was itself merged; merge into the claim it became.")
+    reason = f"Merged claim #{duplicate.pk} into #{into.pk}"
+
+    _move(duplicate.appearances.all(), claim_field="claim", into=into, reason=reason)
+    _move(duplicate.quantities.all(), claim_field="claim", into=into, reason=reason)
+    _move(duplicate.evidence.all(), claim_field="claim", into=into, reason=reason)
+    for assessment in duplicate.assessments.all():
+        assessment.claim = into
+        assessment.save()
+
+    existing = {
+        (r.from_claim_id, r.to_claim_id, r.kind) for r in ClaimRelation.objects.involving(into)
+    }
+    for relation in ClaimRelation.objects.involving(duplicate):
+        if relation.from_claim_id == duplicate.pk:
+            relation.from_claim = into
+        if relation.to_claim_id == duplicate.pk:
+            relation.to_claim = into
+        key = (relation.from_claim_id, relation.to_claim_id, relation.kind)
+        reverse = (relation.to_claim_id, relation.from_claim_id, relation.kind)
+        symmetric_repeat = ClaimRelation.Kind(relation.kind).symmetric and reverse in existing
+        relation._change_reason = reason
+        if relation.from_claim_id == relation.to_claim_id or key in existing or symmetric_repeat:
+            relation.delete()
+        else:
+            relation.save()
+            existing.add(key)
+
+    into.actors.add(*duplicate.actors.all())
+    into.places.add(*duplicate.places.all())
+    into.topics.add(*duplicate.topics.all())
+    _move(duplicate.merged_claims.all(), claim_field="merged_into", into=into, reason=reason)
+
+    duplicate.merged_into = into
+    if note:
+        duplicate.notes = f"{duplicate.notes}\n\nMerged: {note}".strip()
+    duplicate.save_validated(reason=reason)
+    _claim_refresh_status(into, reason=reason)
+    return into

@@ -1,0 +1,100 @@
+"""Normalising the numbers claims assert, with no ORM in sight.
+
+Units are parsed and converted by Pint, so "259 square kilometers",
+"259 sq km" and "259 km²" are one value, and 100 square miles converts to
+km². Each physical dimension has one canonical unit; a count (settlements,
+soldiers, assaults) has no unit at all and is compared by what is counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+import pint
+
+# The unit each dimension is stored in, chosen for how claims are read:
+# territory in km², distances in km, weights in kg, durations in days.
+CANONICAL_UNITS = {
+    "[length]": "kilometer",
+    "[length] ** 2": "kilometer ** 2",
+    "[mass]": "kilogram",
+    "[time]": "day",
+    "[length] ** 3": "meter ** 3",
+}
+
+# How canonical units are written for people.
+DISPLAY_SYMBOLS = {
+    "kilometer": "km",
+    "kilometer ** 2": "km²",
+    "kilogram": "kg",
+    "day": "day",
+    "meter ** 3": "m³",
+    "percent": "%",
+}
+
+DECIMAL_PLACES = Decimal("0.000001")
+
+
+class UnknownUnit(ValueError):
+    """The unit text is not a unit Pint knows."""
+
+
+@dataclass(frozen=True)
+class Normalised:
+    value: Decimal | None
+    value_max: Decimal | None
+    unit: str  # canonical unit symbol; "" for a plain count
+
+
+@cache
+def _registry() -> pint.UnitRegistry:
+    return pint.UnitRegistry(non_int_type=Decimal)
+
+
+def _parse(unit_text: str) -> pint.Unit:
+    text = unit_text.strip().replace("²", "**2").replace("³", "**3")
+    if text in ("%", "percent", "per cent"):
+        return _registry().percent
+    try:
+        return _registry().parse_units(text)
+    except Exception as error:  # Pint raises many types for unreadable text
+        raise UnknownUnit(unit_text) from error
+
+
+def _canonical(unit: pint.Unit) -> tuple[pint.Unit, str]:
+    if unit == _registry().percent:
+        return unit, "percent"
+    name = CANONICAL_UNITS.get(str(unit.dimensionality))
+    if name is None:
+        # A dimension without a chosen canonical unit keeps its own unit.
+        return unit, str(unit)
+    return _registry().parse_units(name), name
+
+
+def canonical_symbol(unit_text: str) -> str:
+    """The symbol of the canonical unit for ``unit_text`` ("" for a count)."""
+    if not unit_text.strip():
+        return ""
+    _, name = _canonical(_parse(unit_text))
+    return DISPLAY_SYMBOLS.get(name, name)
+
+
+def normalise(value: Decimal | None, value_max: Decimal | None, unit_text: str) -> Normalised:
+    """Convert a value, or a range, given in ``unit_text`` to its canonical unit.
+
+    Raises ``UnknownUnit`` for text Pint cannot read as a unit.
+    """
+    if not unit_text.strip():
+        return Normalised(value, value_max, "")
+    source = _parse(unit_text)
+    target, name = _canonical(source)
+
+    def convert(number: Decimal | None) -> Decimal | None:
+        if number is None:
+            return None
+        magnitude = _registry().Quantity(Decimal(number), source).to(target).magnitude
+        return Decimal(magnitude).quantize(DECIMAL_PLACES)
+
+    return Normalised(convert(value), convert(value_max), DISPLAY_SYMBOLS.get(name, name))
