@@ -11,8 +11,20 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from claimsbase.search import text_search
 
@@ -163,6 +175,73 @@ class ClaimQuerySet(models.QuerySet):
             ),
         )
 
+    def as_of(self, day: datetime.date) -> ClaimQuerySet:
+        """The knowledge base as it stood at the end of ``day``.
+
+        Claims first reported later (asserted after ``day``, or without a
+        date asserted and first published later) are left out. Each claim
+        is annotated with ``as_of_status``, ``as_of_credibility`` and
+        ``as_of_reliability`` from its latest assessment made by the end of
+        that day; a claim not yet assessed then is "unverified" with no grade.
+        """
+        from claims.models import Appearance, Assessment, VerificationStatus
+
+        end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+        published_by_then = Exists(
+            Appearance.objects.filter(claim=OuterRef("pk"), source__published_at__lte=end)
+        )
+        any_published = Exists(
+            Appearance.objects.filter(claim=OuterRef("pk"), source__published_at__isnull=False)
+        )
+        reported = (
+            Q(asserted_on__lte=day)
+            | Q(published_by_then)
+            # Neither date known: the moment it was recorded is the best evidence left.
+            | (Q(asserted_on__isnull=True) & ~Q(any_published) & Q(created_at__lte=end))
+        )
+        latest = Assessment.objects.filter(claim=OuterRef("pk"), assessed_at__lte=end).order_by(
+            "-assessed_at", "-id"
+        )[:1]
+        return self.filter(reported).annotate(
+            as_of_status=Coalesce(
+                Subquery(latest.values("status")),
+                Value(VerificationStatus.UNVERIFIED.value),
+                output_field=CharField(),
+            ),
+            as_of_credibility=Subquery(latest.values("credibility")),
+            as_of_reliability=Subquery(latest.values("reliability")),
+        )
+
+    def about_actor(self, actor) -> ClaimQuerySet:
+        """Claims about ``actor`` (not those they made)."""
+        through = self.model.actors.through
+        return self.filter(pk__in=through.objects.filter(actor=actor).values("claim"))
+
+    def in_topic(self, topic) -> ClaimQuerySet:
+        through = self.model.topics.through
+        return self.filter(pk__in=through.objects.filter(topic=topic).values("claim"))
+
+    def most_contested(self) -> ClaimQuerySet:
+        """Claims with counter-claims, most first; needs ``with_counts()``."""
+        return self.filter(counter_claim_count__gt=0).order_by(
+            "-counter_claim_count", "-asserted_on", "-pk"
+        )
+
+    def status_counts(self) -> list[dict]:
+        """A track record: each status held by some of these claims, with count and share.
+
+        One GROUP BY query; statuses come in the vocabulary's order.
+        """
+        from claims.models import VerificationStatus
+
+        counts = dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+        total = sum(counts.values())
+        return [
+            {"status": status, "count": counts[status.value], "share": counts[status.value] / total}
+            for status in VerificationStatus
+            if counts.get(status.value)
+        ]
+
     def with_counter_claims(self, present: bool = True) -> ClaimQuerySet:
         from claims.models import ClaimRelation
 
@@ -255,8 +334,64 @@ class ClaimQuerySet(models.QuerySet):
             )
         )
 
+    def for_page(self) -> ClaimQuerySet:
+        """The claim page: ``for_detail()`` plus the related claims' quantities and
+        topics, so counter-claims can be shown side by side without a query each."""
+        return self.for_detail().prefetch_related(
+            "relations_out__to_claim__quantities", "relations_in__from_claim__quantities"
+        )
+
+    def for_picker(self) -> ClaimQuerySet:
+        """The few columns a claim picker shows, in one query."""
+        return (
+            self.active()
+            .select_related("claimant")
+            .only("id", "statement", "status", "asserted_on", "claimant__name")
+        )
+
+    def for_source(self, source) -> ClaimQuerySet:
+        """Claim rows reported in ``source``, each with ``appearances_here`` and their excerpts."""
+        from claims.models import Appearance
+
+        here = Appearance.objects.filter(source=source)
+        return (
+            self.for_list()
+            .filter(pk__in=here.values("claim"))
+            .prefetch_related(
+                Prefetch(
+                    "appearances",
+                    queryset=here.select_related("excerpt"),
+                    to_attr="appearances_here",
+                )
+            )
+        )
+
     @staticmethod
     def _places():
         from claims.models import Place
 
         return Place.objects.select_related("parent")
+
+
+def audit_trail(record, limit: int = 50) -> list:
+    """The latest ``limit`` history rows of ``record``, newest first, each with ``changes``.
+
+    ``changes`` lists the (field, old, new) triples against the row before;
+    many-to-many fields are left out so the trail costs one query.
+    """
+    rows = list(record.history.select_related("history_user").order_by("-history_id")[: limit + 1])
+    fields = [
+        field.name
+        for field in record._meta.concrete_fields
+        if field.name not in ("updated_at", "version")
+    ]
+    for newer, older in zip(rows, [*rows[1:], None], strict=True):
+        newer.changes = (
+            [
+                (change.field, change.old, change.new)
+                for change in newer.diff_against(older, included_fields=fields).changes
+            ]
+            if older is not None
+            else []
+        )
+    return rows[:limit]

@@ -1,0 +1,289 @@
+"""FilterSets for claims and what they are about, shared by the pages and the API.
+
+Relations take ids; ``q`` is free text. Filters on many-valued relations
+(actors, topics, appearances, quantities) select ids in a subquery, so a
+claim matching twice still appears once and the read path's prefetches are
+untouched.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from claims import units
+from claims.models import (
+    Actor,
+    Appearance,
+    Assessment,
+    Claim,
+    ClaimRelation,
+    Evidence,
+    Place,
+    Quantity,
+    Topic,
+    VerificationStatus,
+)
+from sources.models import Outlet, Source
+
+
+class ClaimFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Search",
+        help_text="Words in the statement, the excerpts, or the names and aliases of the actors.",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=VerificationStatus.choices,
+        method="filter_status",
+        label="Status",
+        help_text="One or more verification statuses (repeat the parameter).",
+    )
+    claimant = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.all(), label="Claimant", help_text="Id of the actor who asserts it."
+    )
+    actor = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.all(),
+        method="filter_actor",
+        label="Actor involved",
+        help_text="Id of an actor who makes the claim or whom it is about.",
+    )
+    place = django_filters.ModelChoiceFilter(
+        queryset=Place.objects.all(),
+        method="filter_place",
+        label="Place",
+        help_text="Id of a place; claims about the places inside it are included.",
+    )
+    topic = django_filters.ModelChoiceFilter(
+        queryset=Topic.objects.all(), method="filter_topic", label="Topic", help_text="Topic id."
+    )
+    outlet = django_filters.ModelChoiceFilter(
+        queryset=Outlet.objects.all(),
+        method="filter_outlet",
+        label="Reported by outlet",
+        help_text="Id of an outlet that published a source reporting the claim.",
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.only("id", "title"),
+        method="filter_source",
+        label="Reported in source",
+        help_text="Id of a source reporting the claim.",
+    )
+    asserted_after = django_filters.DateFilter(
+        field_name="asserted_on",
+        lookup_expr="gte",
+        label="Asserted on or after",
+        help_text="A date (YYYY-MM-DD).",
+    )
+    asserted_before = django_filters.DateFilter(
+        field_name="asserted_on",
+        lookup_expr="lte",
+        label="Asserted on or before",
+        help_text="A date (YYYY-MM-DD).",
+    )
+    has_counter_claims = django_filters.BooleanFilter(
+        method="filter_has_counter_claims",
+        label="Has counter-claims",
+        help_text="Whether another claim contradicts it (or it contradicts another).",
+    )
+    unit = django_filters.CharFilter(
+        method="filter_unit",
+        label="Quantity unit",
+        help_text='A unit of one of its quantities, in any spelling ("square kilometers", "km²").',
+    )
+    counted = django_filters.CharFilter(
+        method="filter_counted",
+        label="What is counted",
+        help_text='Words of what one of its quantities counts ("settlements").',
+    )
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        label="As of",
+        help_text=(
+            "A date: claims first reported later are left out, and each claim shows the "
+            "status and grade it had at the end of that day."
+        ),
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "q",
+            "status",
+            "claimant",
+            "actor",
+            "place",
+            "topic",
+            "outlet",
+            "source",
+            "asserted_after",
+            "asserted_before",
+            "has_counter_claims",
+            "unit",
+            "counted",
+            "as_of",
+        ]
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # ``as_of`` goes first: it annotates the status a claim had on that
+        # day, which the status filter then reads instead of today's.
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            queryset = queryset.as_of(day)
+        for name, value in self.form.cleaned_data.items():
+            if name == "as_of":
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        field = "as_of_status" if "as_of_status" in queryset.query.annotations else "status"
+        return queryset.filter(**{f"{field}__in": value})
+
+    def filter_actor(self, queryset, name, value):
+        about = Claim.actors.through.objects.filter(actor=value).values("claim")
+        return queryset.filter(Q(claimant=value) | Q(pk__in=about))
+
+    def filter_place(self, queryset, name, value):
+        return queryset.about_place(value)
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Claim.topics.through.objects.filter(topic=value).values("claim")
+        )
+
+    def filter_outlet(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Appearance.objects.filter(source__outlet=value).values("claim")
+        )
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(pk__in=Appearance.objects.filter(source=value).values("claim"))
+
+    def filter_has_counter_claims(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.with_counter_claims(value)
+
+    def filter_unit(self, queryset, name, value):
+        value = value.strip()
+        try:
+            canonical = units.canonical_symbol(value)
+        except units.UnknownUnit:
+            canonical = value
+        matching = Quantity.objects.filter(
+            Q(canonical_unit__iexact=canonical) | Q(unit__iexact=value)
+        )
+        return queryset.filter(pk__in=matching.values("claim"))
+
+    def filter_counted(self, queryset, name, value):
+        matching = Quantity.objects.filter(counted__icontains=value.strip())
+        return queryset.filter(pk__in=matching.values("claim"))
+
+    def filter_as_of(self, queryset, name, value):
+        # Applied first in filter_queryset(); kept so the filter is declared normally.
+        return queryset
+
+
+class ActorFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q", label="Search", help_text="Words of the name, an alias or description."
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=Actor.Kind.choices, label="Kind")
+    affiliation = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.all(), label="Belongs to", help_text="Id of an organisation or side."
+    )
+
+    class Meta:
+        model = Actor
+        fields = ["q", "kind", "affiliation"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class PlaceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q", label="Search", help_text="Words of the name or an alias."
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=Place.Kind.choices, label="Kind")
+    parent = django_filters.ModelChoiceFilter(
+        queryset=Place.objects.all(), label="Directly inside", help_text="Id of the parent place."
+    )
+    within = django_filters.ModelChoiceFilter(
+        queryset=Place.objects.all(),
+        method="filter_within",
+        label="Within",
+        help_text="Id of a place; that place and every place inside it, at any depth.",
+    )
+
+    class Meta:
+        model = Place
+        fields = ["q", "kind", "parent", "within"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_within(self, queryset, name, value):
+        return queryset.inside(value)
+
+
+class TopicFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", label="Search", help_text="Words of the name."
+    )
+
+    class Meta:
+        model = Topic
+        fields = ["q"]
+
+
+class RelationFilterSet(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=ClaimRelation.Kind.choices, label="Kind")
+    claim = django_filters.ModelChoiceFilter(
+        queryset=Claim.objects.all(),
+        method="filter_claim",
+        label="Involving claim",
+        help_text="Id of a claim on either side of the relation.",
+    )
+    from_claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all(), label="From claim")
+    to_claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all(), label="To claim")
+
+    class Meta:
+        model = ClaimRelation
+        fields = ["kind", "claim", "from_claim", "to_claim"]
+
+    def filter_claim(self, queryset, name, value):
+        return queryset.involving(value)
+
+
+class AssessmentFilterSet(django_filters.FilterSet):
+    claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all(), label="Claim")
+    status = django_filters.MultipleChoiceFilter(choices=VerificationStatus.choices, label="Status")
+    assessed_after = django_filters.IsoDateTimeFilter(
+        field_name="assessed_at", lookup_expr="gte", label="Assessed at or after"
+    )
+    assessed_before = django_filters.IsoDateTimeFilter(
+        field_name="assessed_at", lookup_expr="lte", label="Assessed at or before"
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["claim", "status", "assessed_after", "assessed_before"]
+
+
+class EvidenceFilterSet(django_filters.FilterSet):
+    claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all(), label="Claim")
+    stance = django_filters.MultipleChoiceFilter(choices=Evidence.Stance.choices, label="Stance")
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.only("id", "title"), label="Source"
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["claim", "stance", "source"]

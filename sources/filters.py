@@ -1,0 +1,59 @@
+"""FilterSets for outlets and sources, shared by the pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+
+from sources.models import Outlet, Source
+
+
+class OutletFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q", label="Search", help_text="Words of the name or the domain."
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=Outlet.Kind.choices, label="Kind")
+    country = django_filters.CharFilter(
+        lookup_expr="iexact", label="Country", help_text="ISO 3166-1 alpha-2 code."
+    )
+    state_affiliated = django_filters.BooleanFilter(label="State affiliated")
+    reliability = django_filters.MultipleChoiceFilter(
+        choices=Outlet.Reliability.choices, label="Reliability"
+    )
+
+    class Meta:
+        model = Outlet
+        fields = ["q", "kind", "country", "state_affiliated", "reliability"]
+
+    def filter_q(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(Q(name__icontains=word) | Q(domain__icontains=word))
+        return queryset
+
+
+class SourceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q", label="Search", help_text="Words of the title, the text or the URL."
+    )
+    outlet = django_filters.ModelChoiceFilter(queryset=Outlet.objects.all(), label="Outlet")
+    kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label="Kind")
+    language = django_filters.CharFilter(lookup_expr="iexact", label="Language")
+    published_after = django_filters.IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="gte", label="Published at or after"
+    )
+    published_before = django_filters.IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="lte", label="Published at or before"
+    )
+    cites = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.only("id", "title"),
+        field_name="cites",
+        label="Cites",
+        help_text="Id of a source that this one cites.",
+    )
+
+    class Meta:
+        model = Source
+        fields = ["q", "outlet", "kind", "language", "published_after", "published_before", "cites"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value.strip())

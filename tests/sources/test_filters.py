@@ -1,0 +1,69 @@
+"""OutletFilterSet and SourceFilterSet, shared by the pages and the API."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from sources.filters import OutletFilterSet, SourceFilterSet
+from sources.models import Outlet, Source
+from tests.factories import OutletFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def outlets(**params) -> set[int]:
+    filterset = OutletFilterSet(params, queryset=Outlet.objects.for_list())
+    assert filterset.is_valid(), filterset.errors
+    return {outlet.pk for outlet in filterset.qs}
+
+
+def sources(**params) -> set[int]:
+    filterset = SourceFilterSet(params, queryset=Source.objects.for_list())
+    assert filterset.is_valid(), filterset.errors
+    return {source.pk for source in filterset.qs}
+
+
+def test_outlet_filters():
+    tass = OutletFactory(
+        name="TASS",
+        domain="tass.ru",
+        kind=Outlet.Kind.NEWS_AGENCY,
+        country="RU",
+        state_affiliated=True,
+        reliability="D",
+    )
+    novinite = OutletFactory(name="Novinite", domain="novinite.com", country="BG", reliability="C")
+    assert outlets(q="tass.ru") == {tass.pk}
+    assert outlets(q="novinite") == {novinite.pk}
+    assert outlets(kind=["news_agency"]) == {tass.pk}
+    assert outlets(country="ru") == {tass.pk}
+    assert outlets(state_affiliated="true") == {tass.pk}
+    assert outlets(reliability=["C", "D"]) == {tass.pk, novinite.pk}
+
+
+def test_source_filters():
+    tass = OutletFactory(name="TASS")
+    report = SourceFactory(
+        outlet=tass,
+        title="Gerasimov reports to Putin",
+        published_at=timezone.make_aware(datetime.datetime(2025, 3, 12, 10)),
+    )
+    article = SourceFactory(
+        title="Putin visits Kursk",
+        published_at=timezone.make_aware(datetime.datetime(2025, 3, 13, 8)),
+    )
+    article.cites.add(report)
+    assert sources(outlet=tass.pk) == {report.pk}
+    assert sources(q="Gerasimov") == {report.pk}
+    assert sources(published_after="2025-03-13T00:00:00Z") == {article.pk}
+    assert sources(published_before="2025-03-12T23:59:59Z") == {report.pk}
+    assert sources(cites=report.pk) == {article.pk}
+
+
+def test_unknown_outlet_id_is_a_form_error():
+    filterset = SourceFilterSet({"outlet": 999999}, queryset=Source.objects.all())
+    assert not filterset.is_valid()
+    assert "outlet" in filterset.errors
