@@ -199,6 +199,19 @@ class Source(TrackedModel):
     def get_absolute_url(self) -> str:
         return reverse("sources:source_detail", args=[self.pk])
 
+    # A duplicate is reported on the field the user typed, not on the derived one.
+    DUPLICATE_FIELDS = {"duplicate_url": "url", "duplicate_body": "body"}
+
+    def validate_constraints(self, exclude=None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors: dict[str, list[ValidationError]] = {}
+            for field, field_errors in error.error_dict.items():
+                for item in field_errors:
+                    errors.setdefault(self.DUPLICATE_FIELDS.get(item.code, field), []).append(item)
+            raise ValidationError(errors) from None
+
     def clean(self) -> None:
         self.normalized_url = normalize_url(self.url)
         self.content_hash = content_hash(self.body)

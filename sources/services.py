@@ -40,7 +40,7 @@ def source_update(*, source: Source, actor=None, **changes) -> Source:
     if body_changed:
         for excerpt in source.excerpts.all():
             excerpt.source = source
-            excerpt_reanchor(excerpt=excerpt)
+            excerpt_reanchor(excerpt=excerpt, actor=actor, previous_body=old_body)
     return source
 
 
@@ -70,7 +70,6 @@ def excerpt_create(*, source: Source, exact: str, start: int | None = None, acto
 class _Candidate:
     start: int
     context_score: int
-    distance: int
 
 
 def _common_suffix(a: str, b: str) -> int:
@@ -87,34 +86,71 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def locate_quote(body: str, *, exact: str, prefix: str, suffix: str, near: int) -> int | None:
-    """Where ``exact`` is in ``body`` now, or None if its words are gone.
+def _context_score(body: str, position: int, *, exact: str, prefix: str, suffix: str) -> int:
+    """How many characters around ``position`` match the recorded prefix and suffix."""
+    before = body[max(0, position - len(prefix)) : position]
+    after = body[position + len(exact) : position + len(exact) + len(suffix)]
+    return _common_suffix(before, prefix) + _common_prefix(after, suffix)
 
-    Among several occurrences, the one whose surrounding text best matches
-    the recorded prefix and suffix wins; ties go to the one nearest the old
-    offset. The quote itself must match exactly: a fuzzy match could point at
-    words the claimant never said.
-    """
-    candidates = []
-    position = body.find(exact)
+
+def _occurrences(body: str, exact: str) -> list[int]:
+    found, position = [], body.find(exact) if exact else -1
     while position >= 0:
-        before = body[max(0, position - len(prefix)) : position]
-        after = body[position + len(exact) : position + len(exact) + len(suffix)]
-        score = _common_suffix(before, prefix) + _common_prefix(after, suffix)
-        candidates.append(_Candidate(position, score, abs(position - near)))
+        found.append(position)
         position = body.find(exact, position + 1)
+    return found
+
+
+def locate_quote(
+    body: str,
+    *,
+    exact: str,
+    prefix: str,
+    suffix: str,
+    near: int,
+    previous_body: str | None = None,
+) -> int | None:
+    """Where ``exact`` is in ``body`` now, or None if it cannot be found with confidence.
+
+    The quote itself must match exactly: a fuzzy match could point at words
+    the claimant never said. Among several occurrences the recorded prefix
+    and suffix decide; when they cannot (two equally good places), the
+    excerpt is lost rather than guessed. Given the body as it was (where
+    the quote started at ``near``), a new
+    place must also look more like the recorded context than the quote's
+    other copies did then, so that deleting the quoted sentence never moves
+    the excerpt onto the same words said by someone else.
+    """
+    context = {"exact": exact, "prefix": prefix, "suffix": suffix}
+    candidates = [
+        _Candidate(position, _context_score(body, position, **context))
+        for position in _occurrences(body, exact)
+    ]
+    if previous_body is not None:
+        decoys = [p for p in _occurrences(previous_body, exact) if p != near]
+        threshold = max((_context_score(previous_body, p, **context) for p in decoys), default=-1)
+        candidates = [c for c in candidates if c.context_score > threshold]
     if not candidates:
         return None
-    best = max(candidates, key=lambda c: (c.context_score, -c.distance))
-    return best.start
+    candidates.sort(key=lambda c: c.context_score, reverse=True)
+    if len(candidates) > 1 and candidates[0].context_score == candidates[1].context_score:
+        return None
+    return candidates[0].start
 
 
 @transaction.atomic
-def excerpt_reanchor(*, excerpt: Excerpt, actor=None) -> Excerpt:
-    """Find the excerpt's quote again after its source's body changed, or mark it lost."""
-    body = excerpt.source.body
+def excerpt_reanchor(*, excerpt: Excerpt, actor=None, previous_body: str | None = None) -> Excerpt:
+    """Find the excerpt's quote again after its source's body changed, or mark it lost.
+
+    ``previous_body`` is the text before the correction, when known.
+    """
     start = locate_quote(
-        body, exact=excerpt.exact, prefix=excerpt.prefix, suffix=excerpt.suffix, near=excerpt.start
+        excerpt.source.body,
+        exact=excerpt.exact,
+        prefix=excerpt.prefix,
+        suffix=excerpt.suffix,
+        near=excerpt.start,
+        previous_body=previous_body,
     )
     if start is None:
         excerpt.anchor = Excerpt.Anchor.LOST

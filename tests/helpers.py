@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
 
 def assert_status(response, expected: int) -> None:
     """Assert the status code, and show the body or the form errors if it is wrong."""
@@ -21,3 +27,31 @@ def ids(response) -> list[int]:
     data = response.json()
     results = data["results"] if isinstance(data, dict) and "results" in data else data
     return [row["id"] for row in results]
+
+
+@contextmanager
+def refused(model, message: str, *, field: str | None = None, count=None):
+    """Expect a ``ValidationError`` carrying ``message`` (on ``field``) and no new ``model`` rows.
+
+    ``count`` may give another way to count what must not change (e.g. a filtered queryset).
+    """
+    counter = count or model._default_manager.count
+    before = counter()
+    with pytest.raises(ValidationError) as info:
+        yield info
+    error = info.value
+    if field is not None:
+        messages = error.message_dict.get(field, []) if hasattr(error, "error_dict") else []
+    else:
+        messages = error.messages
+    assert message in messages, f"{message!r} not among {getattr(error, 'message_dict', messages)}"
+    assert counter() == before, f"{model.__name__} rows changed from {before} to {counter()}"
+
+
+@contextmanager
+def refused_by_database(model):
+    """Expect the database itself to refuse a write that skipped validation, leaving no row."""
+    before = model._default_manager.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        yield
+    assert model._default_manager.count() == before
