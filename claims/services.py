@@ -88,8 +88,13 @@ def claim_create(
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, actor, **changes) -> Claim:
-    """Edit a claim's own fields and what it is about; its status is set only by assessing."""
+def claim_update(*, claim: Claim, actor, expected_version: int | None = None, **changes) -> Claim:
+    """Edit a claim's own fields and what it is about; its status is set only by assessing.
+
+    With ``expected_version`` the edit is refused (code ``stale_version``)
+    unless the claim is still at that version, checked in the database.
+    """
+    claim.lock_version(expected_version)
     relations = {
         name: changes.pop(name) for name in ("actors", "places", "topics") if name in changes
     }

@@ -23,6 +23,29 @@ class TrackedModel(models.Model):
             self.version += 1
         super().save(*args, **kwargs)
 
+    def lock_version(self, expected: int | None) -> None:
+        """Compare-and-swap on ``version``: go on only if the row is still at ``expected``.
+
+        The conditional UPDATE takes the row lock, so of two edits sent with
+        the same version the second waits for the first to commit, then
+        matches no row and is refused; reading the version and comparing it
+        in Python would let both through. Call inside the writing
+        transaction, before saving. ``None`` means the client named no version.
+        """
+        if expected is None or self.pk is None:
+            return
+        matched = (
+            type(self)
+            ._default_manager.filter(pk=self.pk, version=expected)
+            .update(version=models.F("version"))
+        )
+        if not matched:
+            raise ValidationError(
+                "This record was changed since you read it; reload it and retry.",
+                code="stale_version",
+            )
+        self.version = expected
+
     def save_validated(self, *, reason: str = "") -> None:
         """Validate every field and constraint, save, and label the history row.
 

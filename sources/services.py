@@ -30,8 +30,15 @@ def source_ingest(*, actor=None, cites: list[Source] | None = None, **fields) ->
 
 
 @transaction.atomic
-def source_update(*, source: Source, actor=None, **changes) -> Source:
-    """Change a source; a changed body re-anchors every excerpt in the same transaction."""
+def source_update(
+    *, source: Source, actor=None, expected_version: int | None = None, **changes
+) -> Source:
+    """Change a source; a changed body re-anchors every excerpt in the same transaction.
+
+    With ``expected_version`` the change is refused (code ``stale_version``)
+    unless the source is still at that version, checked in the database.
+    """
+    source.lock_version(expected_version)
     old_body = Source.objects.filter(pk=source.pk).values_list("body", flat=True).first()
     for name, value in changes.items():
         setattr(source, name, value)
