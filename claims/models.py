@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -246,6 +247,11 @@ class Place(TrackedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="%(app_label)s_%(class)s_not_inside_itself",
+                violation_error_message="A place cannot be inside itself.",
+            ),
             models.UniqueConstraint(
                 fields=["name", "parent"],
                 name="%(app_label)s_%(class)s_unique_name_in_parent",
@@ -723,6 +729,16 @@ class ClaimRelation(TrackedModel):
             models.UniqueConstraint(
                 fields=["from_claim", "to_claim", "kind"],
                 name="%(app_label)s_%(class)s_unique",
+                violation_error_code="duplicate_relation",
+                violation_error_message="This relation between these claims is already recorded.",
+            ),
+            # A contradicts B is the same fact as B contradicts A: one row per pair.
+            models.UniqueConstraint(
+                Least("from_claim", "to_claim"),
+                Greatest("from_claim", "to_claim"),
+                "kind",
+                condition=Q(kind__in=["contradicts", "same_as"]),
+                name="%(app_label)s_%(class)s_unique_symmetric",
                 violation_error_code="duplicate_relation",
                 violation_error_message="This relation between these claims is already recorded.",
             ),

@@ -8,6 +8,7 @@ soldiers, assaults) has no unit at all and is compared by what is counted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -55,6 +56,8 @@ def _registry() -> pint.UnitRegistry:
 
 def _parse(unit_text: str) -> pint.Unit:
     text = unit_text.strip().replace("²", "**2").replace("³", "**3")
+    # "km2", "m3": an exponent typed without superscript or "**".
+    text = re.sub(r"(?<=[A-Za-z])([23])\b", r"**\1", text)
     if text in ("%", "percent", "per cent"):
         return _registry().percent
     try:
