@@ -265,9 +265,11 @@ class Place(TrackedModel):
                 violation_error_message="A top-level place with this name already exists.",
             ),
             models.CheckConstraint(
+                # isnull=False on both, because a comparison with NULL would pass the check.
                 condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
                 | (
-                    Q(latitude__gte=-90, latitude__lte=90)
+                    Q(latitude__isnull=False, longitude__isnull=False)
+                    & Q(latitude__gte=-90, latitude__lte=90)
                     & Q(longitude__gte=-180, longitude__lte=180)
                 ),
                 name="%(app_label)s_%(class)s_coordinates_valid",

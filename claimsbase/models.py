@@ -19,9 +19,18 @@ class TrackedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        self.version += 1
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            # The row was not written, so neither was its new version.
+            self.version -= 1
+            raise
 
     def lock_version(self, expected: int | None) -> None:
         """Compare-and-swap on ``version``: go on only if the row is still at ``expected``.
