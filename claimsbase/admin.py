@@ -1,14 +1,226 @@
-"""The editors' workbench: Django's admin, opened by role instead of by is_staff."""
+"""The editors' workbench: Django's admin, opened by role instead of by is_staff.
+
+Admin saves go through the services, like every other door. A service runs
+after the admin has validated its forms, so its ``ValidationError`` cannot
+be shown the usual way; ``ServiceAdmin`` rolls the save back and renders the
+same POST again with the refusal attached to the form (or inline row) it
+belongs to, so bad input is a form error and never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.forms.models import InlineForeignKeyField
+from simple_history.admin import SimpleHistoryAdmin
 
 from claimsbase.permissions import can_use_admin
+from claimsbase.services import record_delete, record_save
+
+
+class RoleAuthenticationForm(AdminAuthenticationForm):
+    """Admin sign-in for analysts and editors, who need not be staff."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter the %(username)s and password of an analyst or editor. "
+            "Both fields may be case-sensitive."
+        ),
+    }
+
+    def confirm_login_allowed(self, user) -> None:
+        AuthenticationForm.confirm_login_allowed(self, user)
+        if not can_use_admin(user):
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
 
 
 class ClaimsbaseAdminSite(admin.AdminSite):
     site_header = "claimsbase"
     site_title = "claimsbase admin"
     index_title = "Editors' workbench"
+    login_form = RoleAuthenticationForm
 
     def has_permission(self, request) -> bool:
         return can_use_admin(request.user)
+
+
+# --- saving through services ---------------------------------------------
+
+
+class ServiceRefused(Exception):
+    """A service refused an admin save; ``prefix`` names the form the error belongs to."""
+
+    def __init__(self, error: ValidationError, prefix: str | None):
+        super().__init__(error)
+        self.error = error
+        self.prefix = prefix
+
+
+@contextmanager
+def refusals_to(form: BaseForm) -> Iterator[None]:
+    """Attribute a service's ``ValidationError`` to ``form`` (the object's form or a row)."""
+    try:
+        yield
+    except ValidationError as error:
+        raise ServiceRefused(error, form.prefix) from error
+
+
+def place_errors(form: BaseForm, error: ValidationError) -> None:
+    """Add ``error`` to ``form``: per field where the form has the field, on top otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.error_dict.items():
+            # A service re-keys a nested row's errors ("quantities.0.unit").
+            name = field.rsplit(".", 1)[-1]
+            if name in form.fields:
+                form.add_error(name, messages)
+            elif field == "__all__":
+                form.add_error(None, messages)
+            else:
+                form.add_error(None, [f"{field}: {m}" for e in messages for m in e.messages])
+    else:
+        form.add_error(None, error)
+
+
+def _with_refusals(form_class: type[BaseForm], request) -> type[BaseForm]:
+    refusals = getattr(request, "_service_refusals", None)
+    if not refusals:
+        return form_class
+
+    class RefusedForm(form_class):
+        def full_clean(self) -> None:
+            super().full_clean()
+            if self.is_bound and self.prefix in refusals:
+                place_errors(self, refusals[self.prefix])
+
+    RefusedForm.__name__ = form_class.__name__
+    return RefusedForm
+
+
+def adopt(obj, saved) -> None:
+    """Make the admin's ``obj`` the row a service created.
+
+    The admin's inline formsets are bound to ``obj``, so it must carry the
+    new row's primary key and state rather than being saved a second time.
+    """
+    vars(obj).update(vars(saved))
+
+
+class ServiceInline:
+    """An inline whose rows are saved by ``save_row``/``delete_row``.
+
+    The defaults are the one-row services (``record_save``/``record_delete``);
+    inlines whose rows carry a rule override them with the service that keeps it.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _with_refusals(formset.form, request)
+        formset.service_inline = self
+        return formset
+
+    def row_data(self, row, *, exclude: tuple[str, ...] = ()) -> dict:
+        """A row's values as a service takes them: no primary key, parent or DELETE flag."""
+        skip = {row._meta.model._meta.pk.name, "DELETE", *exclude}
+        return {
+            name: value
+            for name, value in row.cleaned_data.items()
+            if name not in skip and not isinstance(row.fields[name], InlineForeignKeyField)
+        }
+
+    def save_row(self, request, form, parent, *, change: bool) -> None:
+        record_save(record=form.instance, actor=request.user)
+
+    def delete_row(self, request, obj, parent) -> None:
+        record_delete(record=obj, actor=request.user)
+
+
+class ServiceAdmin(SimpleHistoryAdmin):
+    """A model admin whose saves go through services and whose history is readable.
+
+    Subclasses override ``save_object`` (the object itself) and
+    ``save_m2m``; inline rows are saved by their ``ServiceInline``.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            # The failed save was rolled back with its transaction; render the
+            # same POST again, now invalid, so the editor sees why.
+            request._service_refusals = {refused.prefix: refused.error}
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return _with_refusals(super().get_form(request, obj, change, **kwargs), request)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change and not form.has_changed():
+            return  # Only inline rows changed: no empty history row for the object.
+        with refusals_to(form):
+            self.save_object(request, obj, form, change=change)
+
+    def save_object(self, request, obj, form, *, change: bool) -> None:
+        record_save(record=obj, actor=request.user)
+
+    def save_m2m(self, request, form, *, change: bool) -> None:
+        form.save_m2m()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        self.save_m2m(request, form, change=change)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        inline = getattr(formset, "service_inline", None)
+        if inline is None:
+            return super().save_formset(request, form, formset, change)
+        parent = formset.instance
+        deleted = formset.deleted_forms
+        # The change message in the log reads these three lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.initial_forms:
+            if row in deleted:
+                with refusals_to(row):
+                    inline.delete_row(request, row.instance, parent)
+                formset.deleted_objects.append(row.instance)
+            elif row.has_changed():
+                with refusals_to(row):
+                    inline.save_row(request, row, parent, change=True)
+                formset.changed_objects.append((row.instance, row.changed_data))
+        for row in formset.extra_forms:
+            if row.has_changed() and row not in deleted:
+                setattr(row.instance, formset.fk.name, parent)
+                with refusals_to(row):
+                    inline.save_row(request, row, parent, change=False)
+                formset.new_objects.append(row.instance)
+        return None
+
+    def delete_model(self, request, obj) -> None:
+        record_delete(record=obj, actor=request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version is for reading; reverting would skip the services.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def is_changelist(request) -> bool:
+    """Whether the admin is rendering a changelist (or its autocomplete), not one object.
+
+    Lists use the querysets' ``for_list()`` read paths; one object's pages
+    use a plain queryset, so they also find rows a list leaves out.
+    """
+    match = request.resolver_match
+    return bool(match) and (match.url_name or "").endswith(("_changelist", "autocomplete"))
