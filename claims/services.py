@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,12 +34,18 @@ CLAIM_FIELDS = ("statement", "claimant", "asserted_on", "period_start", "period_
 
 
 def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
-    """Re-key a nested row's errors ("unit" -> "quantities.1.unit") so the caller can place them."""
+    """Re-key a nested row's errors ("unit" -> "quantities.1.unit") so the caller can place them.
+
+    An error about the row as a whole is keyed by the row itself ("quantities.1").
+    """
     if hasattr(error, "error_dict"):
         return ValidationError(
-            {f"{prefix}.{field}": messages for field, messages in error.error_dict.items()}
+            {
+                prefix if field == NON_FIELD_ERRORS else f"{prefix}.{field}": messages
+                for field, messages in error.error_dict.items()
+            }
         )
-    return ValidationError({prefix: error.messages})
+    return ValidationError({prefix: error.error_list})
 
 
 def _actor_user(actor):
@@ -95,6 +101,10 @@ def claim_update(*, claim: Claim, actor, expected_version: int | None = None, **
     unless the claim is still at that version, checked in the database.
     """
     claim.lock_version(expected_version)
+    # Status and merge are written only by assessing and merging: take them from
+    # the locked row, so an edit made on an older copy of the claim cannot undo them.
+    current = Claim.objects.select_for_update().values("status", "merged_into").get(pk=claim.pk)
+    claim.status, claim.merged_into_id = current["status"], current["merged_into"]
     relations = {
         name: changes.pop(name) for name in ("actors", "places", "topics") if name in changes
     }
@@ -262,7 +272,14 @@ def claims_link(
     For symmetric kinds (contradicts, same as) the reverse link is the same
     relation, and recording it again is refused like an exact duplicate.
     """
-    if from_claim.merged_into_id or to_claim.merged_into_id:
+    # Read (and lock) the rows, not the caller's copies, which may predate a merge.
+    merged = (
+        Claim.objects.select_for_update()
+        .filter(pk__in=[from_claim.pk, to_claim.pk])
+        .order_by("pk")
+        .values_list("merged_into", flat=True)
+    )
+    if any(merged):
         raise ValidationError(
             "A merged claim cannot be related; relate the claim it was merged into."
         )
@@ -286,7 +303,8 @@ def claims_link(
 
 
 @transaction.atomic
-def claims_unlink(*, relation: ClaimRelation, actor) -> None:
+def claims_unlink(*, relation: ClaimRelation, actor, expected_version: int | None = None) -> None:
+    relation.lock_version(expected_version)
     relation._change_reason = "Unlinked"
     relation.delete()
 
@@ -311,10 +329,10 @@ def claims_merge(*, duplicate: Claim, into: Claim, actor, note: str = "") -> Cla
     would end up linking ``into`` with itself, or repeat one ``into``
     already has, is the same fact and is dropped (its history row remains).
     """
-    duplicate, into = (
-        Claim.objects.select_for_update().get(pk=duplicate.pk),
-        Claim.objects.select_for_update().get(pk=into.pk),
-    )
+    # Locked in id order, as claims_link does, so that the two cannot deadlock.
+    locked = Claim.objects.select_for_update().filter(pk__in=[duplicate.pk, into.pk])
+    locked = {claim.pk: claim for claim in locked.order_by("pk")}
+    duplicate, into = locked[duplicate.pk], locked[into.pk]
     if duplicate.pk == into.pk:
         raise ValidationError("A claim cannot be merged into itself.")
     if duplicate.merged_into_id:

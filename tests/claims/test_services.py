@@ -1,0 +1,564 @@
+"""Writes on claims: creating, assessing, relating and merging, each all or nothing."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from claims.models import (
+    Appearance,
+    Assessment,
+    AttributionStep,
+    Claim,
+    ClaimRelation,
+    Evidence,
+    Quantity,
+    VerificationStatus,
+)
+from claims.services import (
+    claim_assess,
+    claim_create,
+    claim_update,
+    claims_link,
+    claims_merge,
+    claims_unlink,
+)
+from sources.models import Excerpt
+from tests.factories import (
+    ActorFactory,
+    AppearanceFactory,
+    AttributionStepFactory,
+    ClaimFactory,
+    ClaimRelationFactory,
+    EvidenceFactory,
+    OutletFactory,
+    PlaceFactory,
+    QuantityFactory,
+    SourceFactory,
+    TopicFactory,
+)
+from tests.helpers import refused
+
+BODY = (
+    "Gerasimov told Putin that the army had regained control of 24 settlements and 259 square "
+    "kilometres. He said about 430 soldiers had been captured."
+)
+
+
+def _errors(info) -> dict[str, list[str]]:
+    return info.value.message_dict
+
+
+def _rows() -> dict[str, int]:
+    models = [Claim, Quantity, Excerpt, Appearance, AttributionStep, Assessment, Evidence]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+# --- claim_create -----------------------------------------------------------
+
+
+def test_claim_create_records_quantities_appearances_and_chains(db, editor):
+    gerasimov, putin = ActorFactory(name="Valery Gerasimov"), ActorFactory(name="Vladimir Putin")
+    tass = OutletFactory(name="TASS", reliability="D")
+    source = SourceFactory(body=BODY)
+    kursk, topic = PlaceFactory(name="Kursk Oblast"), TopicFactory(name="Kursk incursion")
+
+    claim = claim_create(
+        actor=editor,
+        statement="Russian forces regained 24 settlements and 259 km² in Kursk Oblast.",
+        claimant=gerasimov,
+        asserted_on=datetime.date(2025, 3, 12),
+        places=[kursk],
+        topics=[topic],
+        actors=[putin],
+        quantities=[
+            {"value": Decimal("24"), "counted": "settlements regained"},
+            {"value": Decimal("259"), "unit": "square kilometres", "counted": "territory"},
+        ],
+        appearances=[
+            {
+                "source": source,
+                "exact": "regained control of 24 settlements and 259 square kilometres",
+                "chain": [
+                    {"actor": gerasimov, "fidelity": "original"},
+                    {"label": "briefing to Putin", "actor": putin},
+                    {"outlet": tass, "fidelity": "paraphrase"},
+                    {"outlet": source.outlet, "fidelity": "paraphrase"},
+                ],
+            }
+        ],
+    )
+
+    assert [q.display for q in claim.quantities.all()] == [
+        "24 settlements regained",
+        "259 km² territory",
+    ]
+    appearance = claim.appearances.get()
+    assert appearance.excerpt.start == BODY.index("regained control")
+    assert [str(step) for step in appearance.chain.all()] == [
+        "Valery Gerasimov",
+        "briefing to Putin",
+        "TASS",
+        str(source.outlet),
+    ]
+    assert list(claim.places.all()) == [kursk]
+    assert list(claim.topics.all()) == [topic]
+    assert list(claim.actors.all()) == [putin]
+    assert claim.status == VerificationStatus.UNVERIFIED
+    assert claim.history.earliest().history_change_reason == "Created"
+
+
+def test_claim_create_with_a_bad_quantity_leaves_nothing(db, editor):
+    source = SourceFactory(body=BODY)
+    before = _rows()
+    with pytest.raises(ValidationError) as info:
+        claim_create(
+            actor=editor,
+            statement="Forces regained 24 settlements.",
+            claimant=ActorFactory(),
+            quantities=[
+                {"value": Decimal("24"), "counted": "settlements"},
+                {"value": Decimal("259"), "unit": "hectopascalfurlongs", "counted": "territory"},
+            ],
+            appearances=[{"source": source, "exact": "24 settlements"}],
+        )
+    assert list(_errors(info)) == ["quantities.1.unit"]
+    assert _rows() == before
+
+
+def test_claim_create_with_a_reversed_range_keys_the_row(db, editor):
+    with pytest.raises(ValidationError) as info:
+        claim_create(
+            actor=editor,
+            statement="Between 500 and 400 soldiers were captured.",
+            claimant=ActorFactory(),
+            quantities=[{"value": Decimal("500"), "value_max": Decimal("400"), "counted": "x"}],
+        )
+    assert _errors(info) == {"quantities.0": ["A range cannot end below where it starts."]}
+    assert not Claim.objects.exists()
+
+
+def test_claim_create_with_a_quote_not_in_the_source_leaves_nothing(db, editor):
+    source = SourceFactory(body=BODY)
+    before = _rows()
+    with pytest.raises(ValidationError) as info:
+        claim_create(
+            actor=editor,
+            statement="Forces regained 25 settlements.",
+            claimant=ActorFactory(),
+            quantities=[{"value": Decimal("25"), "counted": "settlements"}],
+            appearances=[
+                {"source": source, "exact": "24 settlements"},
+                {"source": source, "exact": "regained control of 25 settlements"},
+            ],
+        )
+    assert _errors(info) == {
+        "appearances.1.exact": ["This text does not occur in the source's body."]
+    }
+    assert _rows() == before
+
+
+def test_claim_create_with_a_chain_step_naming_nobody_leaves_nothing(db, editor):
+    source = SourceFactory(body=BODY)
+    before = _rows()
+    with pytest.raises(ValidationError) as info:
+        claim_create(
+            actor=editor,
+            statement="Forces regained 24 settlements.",
+            claimant=ActorFactory(),
+            appearances=[{"source": source, "exact": "24 settlements", "chain": [{}]}],
+        )
+    assert _errors(info) == {
+        "appearances.0.chain.0": ["A step names an actor, an outlet, a source or a label."]
+    }
+    assert _rows() == before
+
+
+def test_claim_create_without_a_statement_is_refused(db, editor):
+    with refused(Claim, "This field cannot be blank.", field="statement"):
+        claim_create(actor=editor, statement="", claimant=ActorFactory())
+
+
+def test_claim_update_cannot_set_the_status(db, editor):
+    claim = ClaimFactory()
+    with refused(Claim, "These fields cannot be changed here: status."):
+        claim_update(claim=claim, actor=editor, status="verified")
+    claim.refresh_from_db()
+    assert claim.status == VerificationStatus.UNVERIFIED
+
+
+def test_an_edit_made_on_an_older_copy_does_not_undo_an_assessment_or_a_merge(db, analyst, editor):
+    claim, target = ClaimFactory(), ClaimFactory()
+    stale = Claim.objects.get(pk=claim.pk)
+    claim_assess(claim=claim, actor=analyst, status="false", rationale="Refuted.")
+    claim_update(claim=stale, actor=editor, notes="Typo fixed")
+    _assert_status_is_latest(claim)
+    assert claim.status == "false"
+
+    claims_merge(duplicate=claim, into=target, actor=analyst)
+    with refused(Claim, "This claim was merged into another; edit that one instead."):
+        claim_update(claim=stale, actor=editor, notes="Again")
+    claim.refresh_from_db()
+    assert claim.merged_into == target
+
+
+# --- claim_assess -----------------------------------------------------------
+
+
+def _latest(claim: Claim) -> Assessment:
+    return Assessment.objects.filter(claim=claim).latest()
+
+
+def _assert_status_is_latest(claim: Claim) -> None:
+    claim.refresh_from_db()
+    assert claim.status == _latest(claim).status
+
+
+def test_status_follows_the_latest_assessment_also_when_an_older_one_is_imported(db, analyst):
+    claim = ClaimFactory()
+    now = timezone.now()
+    claim_assess(claim=claim, actor=analyst, status="in_review", rationale="Checking.")
+    _assert_status_is_latest(claim)
+    assert claim.status == "in_review"
+
+    claim_assess(claim=claim, actor=analyst, status="disputed", rationale="Denied by Kyiv.")
+    _assert_status_is_latest(claim)
+    assert claim.status == "disputed"
+
+    # An older judgement entered now belongs to history, not to the present.
+    claim_assess(
+        claim=claim,
+        actor=analyst,
+        status="verified",
+        rationale="Imported from last year's review.",
+        assessed_at=now - datetime.timedelta(days=300),
+    )
+    _assert_status_is_latest(claim)
+    assert claim.status == "disputed"
+    assert claim.assessments.count() == 3
+
+
+def test_a_future_assessment_is_refused(db, analyst):
+    claim = ClaimFactory()
+    with refused(Assessment, "An assessment cannot be dated in the future.", field="assessed_at"):
+        claim_assess(
+            claim=claim,
+            actor=analyst,
+            status="verified",
+            rationale="From tomorrow.",
+            assessed_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+    claim.refresh_from_db()
+    assert claim.status == VerificationStatus.UNVERIFIED
+
+
+def test_assessments_are_appended_and_never_edited(db, analyst):
+    claim = ClaimFactory()
+    fields = ("pk", "status", "credibility", "reliability", "rationale", "assessed_at")
+    claim_assess(claim=claim, actor=analyst, status="in_review", rationale="First look.")
+    first = list(Assessment.objects.values_list(*fields))
+    claim_assess(
+        claim=claim, actor=analyst, status="false", credibility=5, rationale="Satellite images."
+    )
+    assert list(Assessment.objects.order_by("pk").values_list(*fields))[:1] == first
+    assert Assessment.objects.count() == 2
+
+
+def test_assessment_takes_the_reliability_of_the_first_reporting_outlet(db, analyst):
+    claim = ClaimFactory()
+    AppearanceFactory(claim=claim, source=SourceFactory(outlet=OutletFactory(reliability="B")))
+    assessment = claim_assess(
+        claim=claim, actor=analyst, status="verified", credibility=2, rationale="Confirmed."
+    )
+    assert (assessment.grade, assessment.assessed_by) == ("B2", analyst)
+
+
+def test_a_bad_evidence_row_leaves_no_assessment_and_no_status_change(db, analyst):
+    claim = ClaimFactory()
+    claim_assess(claim=claim, actor=analyst, status="in_review", rationale="Checking.")
+    before = _rows()
+    with pytest.raises(ValidationError) as info:
+        claim_assess(
+            claim=claim,
+            actor=analyst,
+            status="false",
+            rationale="Refuted.",
+            evidence=[
+                {"stance": "refutes", "url": "https://example.org/geolocated"},
+                {"stance": "refutes", "note": "points nowhere"},
+            ],
+        )
+    assert _errors(info) == {"evidence.1": ["Evidence needs a source, an excerpt or a URL."]}
+    assert _rows() == before
+    claim.refresh_from_db()
+    assert claim.status == "in_review"
+
+
+def test_an_unknown_status_or_credibility_is_refused(db, analyst):
+    claim = ClaimFactory()
+    with refused(Assessment, "Value 'rumoured' is not a valid choice.", field="status"):
+        claim_assess(claim=claim, actor=analyst, status="rumoured", rationale="?")
+    with refused(Assessment, "Value 9 is not a valid choice.", field="credibility"):
+        claim_assess(claim=claim, actor=analyst, status="false", credibility=9, rationale="?")
+
+
+def test_assessment_evidence_is_attached_to_the_assessment(db, analyst):
+    claim = ClaimFactory()
+    source = SourceFactory()
+    assessment = claim_assess(
+        claim=claim,
+        actor=analyst,
+        status="disputed",
+        rationale="Kyiv denies it.",
+        evidence=[{"stance": "refutes", "source": source, "note": "Statement by Syrskyi"}],
+    )
+    evidence = assessment.evidence.get()
+    assert (evidence.claim, evidence.source, evidence.added_by) == (claim, source, analyst)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_status_always_equals_the_latest_assessment(db, analyst, seed):
+    """Random histories, with past dates, same-second ties and imports out of order."""
+    rng = random.Random(seed)
+    claim = ClaimFactory()
+    now = timezone.now()
+    moments = [now - datetime.timedelta(hours=rng.randint(0, 5)) for _ in range(4)]
+    for _ in range(rng.randint(3, 10)):
+        assessed_at = rng.choice([*moments, None])
+        claim_assess(
+            claim=claim,
+            actor=analyst,
+            status=rng.choice(VerificationStatus.values),
+            credibility=rng.randint(1, 6),
+            rationale="Step of a random history.",
+            assessed_at=assessed_at,
+        )
+        _assert_status_is_latest(claim)
+
+
+# --- relations ----------------------------------------------------------------
+
+
+def test_claims_link_records_one_relation_read_from_both_sides(db, analyst):
+    claim, counter = ClaimFactory(), ClaimFactory()
+    relation = claims_link(
+        from_claim=counter, to_claim=claim, kind="contradicts", actor=analyst, note="Kyiv denies."
+    )
+    assert relation.created_by == analyst
+    assert relation.label_from(counter) == "contradicts"
+    assert relation.label_from(claim) == "contradicted by"
+
+
+@pytest.mark.parametrize("kind", ["contradicts", "same_as"])
+def test_claims_link_refuses_the_reverse_of_a_symmetric_relation(db, analyst, kind):
+    a, b = ClaimFactory(), ClaimFactory()
+    claims_link(from_claim=a, to_claim=b, kind=kind, actor=analyst)
+    with refused(ClaimRelation, "This relation between these claims is already recorded."):
+        claims_link(from_claim=b, to_claim=a, kind=kind, actor=analyst)
+    with refused(ClaimRelation, "This relation between these claims is already recorded."):
+        claims_link(from_claim=a, to_claim=b, kind=kind, actor=analyst)
+
+
+def test_claims_link_refuses_a_claim_and_itself(db, analyst):
+    claim = ClaimFactory()
+    with refused(ClaimRelation, "A claim cannot be related to itself."):
+        claims_link(from_claim=claim, to_claim=claim, kind="supports", actor=analyst)
+
+
+def test_claims_link_refuses_a_merged_claim(db, analyst):
+    target, duplicate = ClaimFactory(), ClaimFactory()
+    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    with refused(
+        ClaimRelation, "A merged claim cannot be related; relate the claim it was merged into."
+    ):
+        claims_link(from_claim=ClaimFactory(), to_claim=duplicate, kind="supports", actor=analyst)
+
+
+def test_claims_unlink_removes_the_relation_and_keeps_its_history(db, analyst):
+    relation = claims_link(
+        from_claim=ClaimFactory(), to_claim=ClaimFactory(), kind="supports", actor=analyst
+    )
+    pk = relation.pk
+    claims_unlink(relation=relation, actor=analyst)
+    assert not ClaimRelation.objects.filter(pk=pk).exists()
+    deleted = ClaimRelation.history.filter(id=pk).latest("history_date")
+    assert (deleted.history_type, deleted.history_change_reason) == ("-", "Unlinked")
+
+
+# --- claims_merge -------------------------------------------------------------
+
+
+@pytest.fixture
+def merge_case(db, analyst):
+    """A duplicate and a target claim, each with everything a claim can have."""
+    target, duplicate = ClaimFactory(statement="Target"), ClaimFactory(statement="Duplicate")
+    x, y, z = ClaimFactory(statement="X"), ClaimFactory(statement="Y"), ClaimFactory(statement="Z")
+    shared_actor, shared_place, shared_topic = ActorFactory(), PlaceFactory(), TopicFactory()
+    target.actors.set([shared_actor])
+    target.places.set([shared_place])
+    target.topics.set([shared_topic])
+    duplicate.actors.set([shared_actor, ActorFactory()])
+    duplicate.places.set([shared_place, PlaceFactory()])
+    duplicate.topics.set([TopicFactory()])
+
+    for claim, appearances in ((target, 1), (duplicate, 2)):
+        for _ in range(appearances):
+            appearance = AppearanceFactory(claim=claim)
+            AttributionStepFactory(appearance=appearance, position=0)
+            AttributionStepFactory(appearance=appearance, position=1)
+        QuantityFactory(claim=claim)
+        EvidenceFactory(claim=claim)
+    QuantityFactory(claim=duplicate, value=Decimal("259"), unit="km²", counted="territory")
+
+    now = timezone.now()
+    claim_assess(claim=target, actor=analyst, status="in_review", rationale="t1")
+    claim_assess(
+        claim=duplicate,
+        actor=analyst,
+        status="verified",
+        rationale="d1",
+        assessed_at=now - datetime.timedelta(days=3),
+    )
+    claim_assess(
+        claim=duplicate,
+        actor=analyst,
+        status="disputed",
+        rationale="d2",
+        evidence=[{"stance": "refutes", "url": "https://example.org/denial"}],
+    )
+
+    kept = [
+        ClaimRelationFactory(from_claim=duplicate, to_claim=x, kind="contradicts"),
+        ClaimRelationFactory(from_claim=y, to_claim=duplicate, kind="responds_to"),
+    ]
+    ClaimRelationFactory(from_claim=target, to_claim=y, kind="supports")
+    ClaimRelationFactory(from_claim=target, to_claim=z, kind="contradicts")
+    dropped = [
+        ClaimRelationFactory(from_claim=duplicate, to_claim=y, kind="supports"),  # repeat
+        ClaimRelationFactory(from_claim=z, to_claim=duplicate, kind="contradicts"),  # reverse
+        ClaimRelationFactory(from_claim=duplicate, to_claim=target, kind="same_as"),  # self
+    ]
+    earlier = ClaimFactory(statement="Merged earlier")
+    claims_merge(duplicate=earlier, into=duplicate, actor=analyst)
+    return {
+        "target": target,
+        "duplicate": duplicate,
+        "earlier": earlier,
+        "third": (x, y, z),
+        "kept": kept,
+        "dropped": dropped,
+    }
+
+
+def test_merge_loses_nothing(merge_case, analyst):
+    target, duplicate = merge_case["target"], merge_case["duplicate"]
+    x, y, z = merge_case["third"]
+    before = _rows()
+    expected_actors = {*target.actors.all(), *duplicate.actors.all()}
+    expected_places = {*target.places.all(), *duplicate.places.all()}
+    expected_topics = {*target.topics.all(), *duplicate.topics.all()}
+    moved = {
+        "appearances": {*target.appearances.all(), *duplicate.appearances.all()},
+        "quantities": {*target.quantities.all(), *duplicate.quantities.all()},
+        "evidence": {*target.evidence.all(), *duplicate.evidence.all()},
+        "assessments": {*target.assessments.all(), *duplicate.assessments.all()},
+    }
+    relations_before = ClaimRelation.objects.count()
+
+    result = claims_merge(duplicate=duplicate, into=target, actor=analyst, note="Same briefing.")
+
+    assert result == target
+    assert _rows() == before
+    for name, rows in moved.items():
+        assert set(getattr(target, name).all()) == rows, name
+        assert not getattr(duplicate, name).exists(), name
+    assert AttributionStep.objects.filter(appearance__claim=target).count() == 6
+    assert ClaimRelation.objects.count() == relations_before - 3
+    assert {
+        (r.from_claim, r.to_claim, r.kind) for r in ClaimRelation.objects.involving(target)
+    } == {
+        (target, x, "contradicts"),
+        (y, target, "responds_to"),
+        (target, y, "supports"),
+        (target, z, "contradicts"),
+    }
+    assert not ClaimRelation.objects.involving(duplicate).exists()
+    assert set(target.actors.all()) == expected_actors
+    assert set(target.places.all()) == expected_places
+    assert set(target.topics.all()) == expected_topics
+
+
+def test_merge_keeps_the_duplicate_as_a_record(merge_case, analyst):
+    target, duplicate, earlier = (
+        merge_case["target"],
+        merge_case["duplicate"],
+        merge_case["earlier"],
+    )
+    claims_merge(duplicate=duplicate, into=target, actor=analyst, note="Same briefing.")
+
+    duplicate.refresh_from_db()
+    earlier.refresh_from_db()
+    assert duplicate.merged_into == target
+    assert earlier.merged_into == target
+    assert duplicate.notes.endswith("Merged: Same briefing.")
+    reason = f"Merged claim #{duplicate.pk} into #{target.pk}"
+    assert duplicate.history.first().history_change_reason == reason
+    assert duplicate.history.first().merged_into_id == target.pk
+    appearance = target.appearances.order_by("-pk").first()
+    assert appearance.history.first().history_change_reason == reason
+    for relation in merge_case["dropped"]:
+        deleted = ClaimRelation.history.filter(id=relation.pk).latest("history_date")
+        assert (deleted.history_type, deleted.history_change_reason) == ("-", reason)
+    assert set(Claim.objects.active()) >= {target}
+    assert duplicate not in Claim.objects.active()
+
+
+def test_merge_sets_the_target_status_from_its_latest_assessment(merge_case, analyst):
+    target, duplicate = merge_case["target"], merge_case["duplicate"]
+    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    _assert_status_is_latest(target)
+    assert target.status == "disputed"  # the duplicate's later judgement
+
+
+def test_merge_into_itself_is_refused(db, analyst):
+    claim = ClaimFactory()
+    with refused(Claim, "A claim cannot be merged into itself.", count=_merged_count):
+        claims_merge(duplicate=claim, into=claim, actor=analyst)
+
+
+def test_merging_an_already_merged_claim_is_refused(db, analyst):
+    target, duplicate, other = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    with refused(Claim, "This claim was already merged.", count=_merged_count):
+        claims_merge(duplicate=duplicate, into=other, actor=analyst)
+
+
+def test_merging_into_a_merged_claim_is_refused(db, analyst):
+    target, duplicate, other = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    AppearanceFactory(claim=other)
+    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    with refused(
+        Claim,
+        "The target claim was itself merged; merge into the claim it became.",
+        count=_merged_count,
+    ):
+        claims_merge(duplicate=other, into=duplicate, actor=analyst)
+    assert other.appearances.count() == 1
+
+
+def test_a_merged_claim_cannot_be_assessed_or_edited(db, analyst, editor):
+    target, duplicate = ClaimFactory(), ClaimFactory()
+    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    with refused(Assessment, "This claim was merged into another; assess that one instead."):
+        claim_assess(claim=duplicate, actor=analyst, status="false", rationale="x")
+    with refused(Claim, "This claim was merged into another; edit that one instead."):
+        claim_update(claim=duplicate, actor=editor, statement="Changed")
+
+
+def _merged_count() -> int:
+    return Claim.objects.filter(merged_into__isnull=False).count()
