@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from claims import units
 from claims.models import (
@@ -27,6 +29,11 @@ from claims.models import (
 from sources.models import Outlet, Source
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class RecordFilter(django_filters.ModelChoiceFilter):
+    """A related record chosen by its id."""
+
+
 class ClaimFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
@@ -39,31 +46,31 @@ class ClaimFilterSet(django_filters.FilterSet):
         label="Status",
         help_text="One or more verification statuses (repeat the parameter).",
     )
-    claimant = django_filters.ModelChoiceFilter(
+    claimant = RecordFilter(
         queryset=Actor.objects.all(), label="Claimant", help_text="Id of the actor who asserts it."
     )
-    actor = django_filters.ModelChoiceFilter(
+    actor = RecordFilter(
         queryset=Actor.objects.all(),
         method="filter_actor",
         label="Actor involved",
         help_text="Id of an actor who makes the claim or whom it is about.",
     )
-    place = django_filters.ModelChoiceFilter(
+    place = RecordFilter(
         queryset=Place.objects.all(),
         method="filter_place",
         label="Place",
         help_text="Id of a place; claims about the places inside it are included.",
     )
-    topic = django_filters.ModelChoiceFilter(
+    topic = RecordFilter(
         queryset=Topic.objects.all(), method="filter_topic", label="Topic", help_text="Topic id."
     )
-    outlet = django_filters.ModelChoiceFilter(
+    outlet = RecordFilter(
         queryset=Outlet.objects.all(),
         method="filter_outlet",
         label="Reported by outlet",
         help_text="Id of an outlet that published a source reporting the claim.",
     )
-    source = django_filters.ModelChoiceFilter(
+    source = RecordFilter(
         queryset=Source.objects.only("id", "title"),
         method="filter_source",
         label="Reported in source",
@@ -195,7 +202,7 @@ class ActorFilterSet(django_filters.FilterSet):
         method="filter_q", label="Search", help_text="Words of the name, an alias or description."
     )
     kind = django_filters.MultipleChoiceFilter(choices=Actor.Kind.choices, label="Kind")
-    affiliation = django_filters.ModelChoiceFilter(
+    affiliation = RecordFilter(
         queryset=Actor.objects.all(), label="Belongs to", help_text="Id of an organisation or side."
     )
 
@@ -212,10 +219,10 @@ class PlaceFilterSet(django_filters.FilterSet):
         method="filter_q", label="Search", help_text="Words of the name or an alias."
     )
     kind = django_filters.MultipleChoiceFilter(choices=Place.Kind.choices, label="Kind")
-    parent = django_filters.ModelChoiceFilter(
+    parent = RecordFilter(
         queryset=Place.objects.all(), label="Directly inside", help_text="Id of the parent place."
     )
-    within = django_filters.ModelChoiceFilter(
+    within = RecordFilter(
         queryset=Place.objects.all(),
         method="filter_within",
         label="Within",
@@ -245,14 +252,14 @@ class TopicFilterSet(django_filters.FilterSet):
 
 class RelationFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=ClaimRelation.Kind.choices, label="Kind")
-    claim = django_filters.ModelChoiceFilter(
+    claim = RecordFilter(
         queryset=Claim.objects.all(),
         method="filter_claim",
         label="Involving claim",
         help_text="Id of a claim on either side of the relation.",
     )
-    from_claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all(), label="From claim")
-    to_claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all(), label="To claim")
+    from_claim = RecordFilter(queryset=Claim.objects.all(), label="From claim")
+    to_claim = RecordFilter(queryset=Claim.objects.all(), label="To claim")
 
     class Meta:
         model = ClaimRelation
@@ -263,7 +270,7 @@ class RelationFilterSet(django_filters.FilterSet):
 
 
 class AssessmentFilterSet(django_filters.FilterSet):
-    claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all(), label="Claim")
+    claim = RecordFilter(queryset=Claim.objects.all(), label="Claim")
     status = django_filters.MultipleChoiceFilter(choices=VerificationStatus.choices, label="Status")
     assessed_after = django_filters.IsoDateTimeFilter(
         field_name="assessed_at", lookup_expr="gte", label="Assessed at or after"
@@ -278,11 +285,9 @@ class AssessmentFilterSet(django_filters.FilterSet):
 
 
 class EvidenceFilterSet(django_filters.FilterSet):
-    claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all(), label="Claim")
+    claim = RecordFilter(queryset=Claim.objects.all(), label="Claim")
     stance = django_filters.MultipleChoiceFilter(choices=Evidence.Stance.choices, label="Stance")
-    source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.only("id", "title"), label="Source"
-    )
+    source = RecordFilter(queryset=Source.objects.only("id", "title"), label="Source")
 
     class Meta:
         model = Evidence

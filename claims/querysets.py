@@ -180,9 +180,10 @@ class ClaimQuerySet(models.QuerySet):
 
         Claims first reported later (asserted after ``day``, or without a
         date asserted and first published later) are left out. Each claim
-        is annotated with ``as_of_status``, ``as_of_credibility`` and
-        ``as_of_reliability`` from its latest assessment made by the end of
-        that day; a claim not yet assessed then is "unverified" with no grade.
+        is annotated with ``as_of_status``, ``as_of_credibility``,
+        ``as_of_reliability`` and ``as_of_assessment_id`` from its latest
+        assessment made by the end of that day; a claim not yet assessed
+        then is "unverified" with no grade.
         """
         from claims.models import Appearance, Assessment, VerificationStatus
 
@@ -210,6 +211,7 @@ class ClaimQuerySet(models.QuerySet):
             ),
             as_of_credibility=Subquery(latest.values("credibility")),
             as_of_reliability=Subquery(latest.values("reliability")),
+            as_of_assessment_id=Subquery(latest.values("pk")),
         )
 
     def about_actor(self, actor) -> ClaimQuerySet:
@@ -274,7 +276,6 @@ class ClaimQuerySet(models.QuerySet):
     def for_detail(self) -> ClaimQuerySet:
         """Everything the claim page and the claim endpoint show, in a fixed number of queries."""
         from claims.models import (
-            Actor,
             Appearance,
             Assessment,
             AttributionStep,
@@ -286,7 +287,7 @@ class ClaimQuerySet(models.QuerySet):
             self.select_related("claimant__affiliation", "merged_into")
             .with_counts()
             .prefetch_related(
-                Prefetch("claimant__roles", queryset=Actor.objects._roles()),
+                Prefetch("claimant__roles", queryset=ActorQuerySet._roles()),
                 "claimant__aliases",
                 Prefetch(
                     "appearances",
@@ -376,22 +377,20 @@ class ClaimQuerySet(models.QuerySet):
 def audit_trail(record, limit: int = 50) -> list:
     """The latest ``limit`` history rows of ``record``, newest first, each with ``changes``.
 
-    ``changes`` lists the (field, old, new) triples against the row before;
-    many-to-many fields are left out so the trail costs one query.
+    ``changes`` lists the (field, old, new) triples against the row before,
+    compared in Python (foreign keys by id), so the trail costs one query.
     """
     rows = list(record.history.select_related("history_user").order_by("-history_id")[: limit + 1])
+    skipped = {"id", "created_at", "updated_at", "version", "lock_version"}
     fields = [
-        field.name
+        (field.verbose_name, field.attname)
         for field in record._meta.concrete_fields
-        if field.name not in ("updated_at", "version")
+        if field.name not in skipped
     ]
     for newer, older in zip(rows, [*rows[1:], None], strict=True):
-        newer.changes = (
-            [
-                (change.field, change.old, change.new)
-                for change in newer.diff_against(older, included_fields=fields).changes
-            ]
-            if older is not None
-            else []
-        )
+        newer.changes = [
+            (name, getattr(older, attname), getattr(newer, attname))
+            for name, attname in fields
+            if older is not None and getattr(older, attname) != getattr(newer, attname)
+        ]
     return rows[:limit]

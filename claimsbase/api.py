@@ -1,17 +1,189 @@
-"""API plumbing shared by every endpoint: one error shape, and Django's ValidationError as a 400."""
+"""API plumbing shared by every endpoint.
+
+* one JSON error shape for every refusal (``ErrorSerializer``);
+* Django's ``ValidationError`` from a service as a 400 with field messages,
+  a duplicate as a 409, a stale version as a 412;
+* cursor pagination with a capped ``page_size``;
+* ETag / If-Match on versioned records;
+* throttles whose rates come from settings and whose counters live in the cache.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, pagination, serializers, status, throttling
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# Service ValidationError codes that are not "your input is malformed".
+CONFLICT_CODES = {"duplicate_relation", "duplicate_url", "duplicate_body", "protected"}
+STALE_CODE = "stale_version"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "This record was changed since you read it; fetch it again and retry."
+    default_code = "stale_version"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This conflicts with what is already recorded."
+    default_code = "conflict"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The shape of every error answer."""
+
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+    code = serializers.CharField(help_text='A stable machine-readable code, e.g. "invalid".')
+    detail = serializers.CharField(help_text="What went wrong, for people.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Messages per field; nested fields are dotted ("quantities.1.unit").',
+    )
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error structure as {"quantities.1.unit": ["…"]}."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = "non_field_errors" if key == api_settings.NON_FIELD_ERRORS_KEY else str(key)
+            flat.update(_flatten(value, f"{prefix}.{name}" if prefix else name))
+        return flat
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return {prefix or "non_field_errors": [str(item) for item in detail]}
+        flat = {}
+        for index, item in enumerate(detail):
+            if item:
+                flat.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    return {prefix or "non_field_errors": [str(detail)]}
+
+
+def _codes(exc: DjangoValidationError) -> set[str]:
+    return (
+        {error.code for error in exc.error_list if error.code}
+        if hasattr(exc, "error_list")
+        else {
+            error.code
+            for errors in exc.error_dict.values()
+            for error in errors
+            if getattr(error, "code", None)
+        }
+    )
+
+
+def _from_django(exc: Exception) -> exceptions.APIException:
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return Conflict("Other records still refer to this one; it cannot be deleted.")
+    codes = _codes(exc)
+    messages = (
+        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    )
+    if STALE_CODE in codes:
+        return PreconditionFailed()
+    if codes & CONFLICT_CODES:
+        error = Conflict(" ".join(exc.messages))
+        error.fields = messages
+        return error
+    return exceptions.ValidationError(messages)
 
 
 def exception_handler(exc, context):
-    """Turn a service's Django ``ValidationError`` into a DRF 400 with field messages."""
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            exc = exceptions.ValidationError(exc.message_dict)
-        else:
-            exc = exceptions.ValidationError({"non_field_errors": exc.messages})
-    return drf_exception_handler(exc, context)
+    """Every refusal as ``{"status", "code", "detail", "errors"}``.
+
+    A service's Django ``ValidationError`` becomes a 400 with field messages,
+    or a 409 / 412 when its code says it is a conflict or a stale version.
+    """
+    if isinstance(exc, (DjangoValidationError, ProtectedError, RestrictedError)):
+        exc = _from_django(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    fields: dict[str, list[str]] = {}
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        detail = "The request has errors; see the messages per field."
+        code = "invalid"
+    else:
+        fields = _flatten(getattr(exc, "fields", {})) if getattr(exc, "fields", None) else {}
+        detail = str(exc.detail) if hasattr(exc, "detail") else str(exc)
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        if not isinstance(code, str):
+            code = "error"
+    if isinstance(exc, Http404):
+        code = "not_found"
+    response.data = {
+        "status": response.status_code,
+        "code": code,
+        "detail": detail,
+        "errors": fields,
+    }
+    return response
+
+
+def api_not_found(request, *args, **kwargs):
+    """JSON 404 for paths under /api/ that name no endpoint."""
+    return JsonResponse(
+        {"status": 404, "code": "not_found", "detail": "No such endpoint.", "errors": {}},
+        status=404,
+    )
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Stable paging through a list that changes meanwhile: no row is skipped or repeated."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+# --- versions ------------------------------------------------------------
+
+_ETAG = re.compile(r'^\s*(?:W/)?"(\d{1,9})"\s*$')
+
+
+def etag_for(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version(request) -> int | None:
+    """The version named by ``If-Match``; None when absent or ``*``.
+
+    A value that names no version of the record can never match, so it is
+    refused like a stale one.
+    """
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() == "*":
+        return None
+    match = _ETAG.match(raw)
+    if not match:
+        raise PreconditionFailed('If-Match must be an ETag from this API, e.g. "3".')
+    return int(match.group(1))
+
+
+# --- throttling ----------------------------------------------------------
+
+
+class _SettingsRate:
+    """Read the rate from settings at request time, so a changed setting takes effect."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonThrottle(_SettingsRate, throttling.AnonRateThrottle):
+    """Requests without a signed-in user, counted per client address in the shared cache."""
+
+
+class UserThrottle(_SettingsRate, throttling.UserRateThrottle):
+    """Requests of a signed-in user or token, counted per user in the shared cache."""

@@ -95,6 +95,13 @@ class RolePermission(permissions.BasePermission):
         return f"{model._meta.app_label}.{verb}_{model._meta.model_name}"
 
 
+class SignedInPermission(permissions.BasePermission):
+    """DRF permission for a user's own things (their API tokens): any active signed-in user."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.is_active)
+
+
 class ReadPermissionMixin(AccessMixin):
     """Page mixin: reading follows the read-open switch; anonymous users go to sign in."""
 

@@ -1,13 +1,27 @@
 """Root URLs: the pages of each app, the admin, and the API under /api/v1/."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
-from claimsbase import views
+from claimsbase import api, views, viewsets
+
+tokens = SimpleRouter()
+tokens.register("tokens", viewsets.TokenViewSet, basename="token")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("claims/", include("claims.urls")),
     path("sources/", include("sources.urls")),
+    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("claims.api.urls")),
+    path("api/v1/", include("sources.api.urls")),
+    path("api/v1/", include((tokens.urls, "tokens-api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    re_path(r"^api/", api.api_not_found),
 ]

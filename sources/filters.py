@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from sources.models import Outlet, Source
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class RecordFilter(django_filters.ModelChoiceFilter):
+    """A related record chosen by its id."""
 
 
 class OutletFilterSet(django_filters.FilterSet):
@@ -35,7 +42,7 @@ class SourceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label="Search", help_text="Words of the title, the text or the URL."
     )
-    outlet = django_filters.ModelChoiceFilter(queryset=Outlet.objects.all(), label="Outlet")
+    outlet = RecordFilter(queryset=Outlet.objects.all(), label="Outlet")
     kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label="Kind")
     language = django_filters.CharFilter(lookup_expr="iexact", label="Language")
     published_after = django_filters.IsoDateTimeFilter(
@@ -44,7 +51,7 @@ class SourceFilterSet(django_filters.FilterSet):
     published_before = django_filters.IsoDateTimeFilter(
         field_name="published_at", lookup_expr="lte", label="Published at or before"
     )
-    cites = django_filters.ModelChoiceFilter(
+    cites = RecordFilter(
         queryset=Source.objects.only("id", "title"),
         field_name="cites",
         label="Cites",

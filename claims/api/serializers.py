@@ -1,0 +1,647 @@
+"""API shapes of claims and what they are about.
+
+A claim's representation is complete on its own: a script needs no second
+request to know who said it, where it was reported, what contradicts it and
+how it was judged. Serializers read what the read paths prefetched and
+annotated; they never query per row and never write (the viewsets call the
+services).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.models import (
+    Actor,
+    ActorAlias,
+    ActorRole,
+    Appearance,
+    Assessment,
+    AttributionStep,
+    Claim,
+    ClaimRelation,
+    Credibility,
+    Evidence,
+    Place,
+    PlaceAlias,
+    Quantity,
+    Topic,
+    VerificationStatus,
+)
+from sources.api.serializers import (
+    ChoiceField,
+    ChoiceSerializer,
+    CitedSourceSerializer,
+    ExcerptSerializer,
+    OutletBriefSerializer,
+    SourceBriefSerializer,
+)
+from sources.models import Excerpt, Outlet, Source
+
+# --- briefs --------------------------------------------------------------
+
+
+class ActorBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class PlaceBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Place
+        fields = ["id", "name", "kind"]
+        read_only_fields = fields
+
+
+class TopicBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class ClaimBriefSerializer(serializers.ModelSerializer):
+    """The other claim of a relation: enough to know what it says and who says it."""
+
+    claimant = ActorBriefSerializer(read_only=True)
+    status = ChoiceField(choices=VerificationStatus.choices, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = ["id", "statement", "claimant", "asserted_on", "status"]
+        read_only_fields = fields
+
+
+# --- actors, places, topics ---------------------------------------------
+
+
+class AliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActorAlias
+        fields = ["id", "name", "language"]
+        read_only_fields = fields
+
+
+class PlaceAliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlaceAlias
+        fields = ["id", "name", "language"]
+        read_only_fields = fields
+
+
+class ActorRoleSerializer(serializers.ModelSerializer):
+    organisation = ActorBriefSerializer(read_only=True)
+
+    class Meta:
+        model = ActorRole
+        fields = ["id", "title", "organisation", "start", "end"]
+        read_only_fields = fields
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    affiliation = ActorBriefSerializer(read_only=True)
+    aliases = AliasSerializer(many=True, read_only=True)
+    claim_count = serializers.IntegerField(
+        read_only=True, help_text="Claims this actor made (merged duplicates not counted)."
+    )
+
+    class Meta:
+        model = Actor
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "affiliation",
+            "description",
+            "aliases",
+            "claim_count",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ActorDetailSerializer(serializers.ModelSerializer):
+    affiliation = ActorBriefSerializer(read_only=True)
+    aliases = AliasSerializer(many=True, read_only=True)
+    roles = ActorRoleSerializer(many=True, read_only=True)
+    members = ActorBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Actor
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "affiliation",
+            "description",
+            "aliases",
+            "roles",
+            "members",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ActorWriteSerializer(serializers.ModelSerializer):
+    affiliation = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Actor
+        fields = ["name", "kind", "affiliation", "description"]
+        validators = []
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    parent = PlaceBriefSerializer(read_only=True)
+    aliases = PlaceAliasSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Place
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "parent",
+            "ancestor_ids",
+            "latitude",
+            "longitude",
+            "aliases",
+            "version",
+        ]
+        read_only_fields = fields
+
+    ancestor_ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="Ids of the places this one is inside, outermost first.",
+    )
+
+
+class PlaceDetailSerializer(PlaceSerializer):
+    children = PlaceBriefSerializer(many=True, read_only=True)
+
+    class Meta(PlaceSerializer.Meta):
+        fields = [*PlaceSerializer.Meta.fields, "children", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class PlaceWriteSerializer(serializers.ModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Place
+        fields = ["name", "kind", "parent", "latitude", "longitude"]
+        validators = []
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    claim_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = ["id", "name", "description", "claim_count", "version"]
+        read_only_fields = fields
+
+
+class TopicWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["name", "description"]
+        validators = []
+        extra_kwargs = {"name": {"validators": []}}
+
+
+# --- the parts of a claim -----------------------------------------------
+
+
+class QuantitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Quantity
+        fields = [
+            "id",
+            "value",
+            "value_max",
+            "unit",
+            "canonical_value",
+            "canonical_value_max",
+            "canonical_unit",
+            "counted",
+            "qualifier",
+            "per",
+            "text",
+            "display",
+        ]
+        read_only_fields = fields
+
+    display = serializers.CharField(read_only=True, help_text='e.g. "about 430 soldiers captured"')
+
+
+class AttributionStepSerializer(serializers.ModelSerializer):
+    actor = ActorBriefSerializer(read_only=True, allow_null=True)
+    outlet = OutletBriefSerializer(read_only=True, allow_null=True)
+    source = CitedSourceSerializer(read_only=True, allow_null=True)
+    fidelity = ChoiceField(choices=AttributionStep.Fidelity.choices, read_only=True)
+
+    class Meta:
+        model = AttributionStep
+        fields = ["position", "actor", "outlet", "source", "label", "fidelity"]
+        read_only_fields = fields
+
+
+class AppearanceSerializer(serializers.ModelSerializer):
+    source = SourceBriefSerializer(read_only=True)
+    excerpt = ExcerptSerializer(read_only=True, allow_null=True)
+    chain = AttributionStepSerializer(
+        many=True, read_only=True, help_text="The attribution chain, original speaker first."
+    )
+
+    class Meta:
+        model = Appearance
+        fields = ["id", "source", "excerpt", "chain", "note"]
+        read_only_fields = fields
+
+
+class EvidenceBriefSerializer(serializers.ModelSerializer):
+    source = CitedSourceSerializer(read_only=True, allow_null=True)
+    excerpt = ExcerptSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "stance", "source", "excerpt", "url", "note"]
+        read_only_fields = fields
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    status = ChoiceField(choices=VerificationStatus.choices, read_only=True)
+    credibility = serializers.IntegerField(
+        read_only=True, help_text="Credibility of the information, 1 (confirmed) to 6."
+    )
+    grade = serializers.CharField(
+        read_only=True, help_text='Reliability (A–F) and credibility (1–6), e.g. "B2".'
+    )
+    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    evidence = EvidenceBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "claim",
+            "status",
+            "credibility",
+            "reliability",
+            "grade",
+            "rationale",
+            "assessed_by",
+            "assessed_at",
+            "evidence",
+        ]
+        read_only_fields = fields
+
+
+class ClaimRelationSideSerializer(serializers.Serializer):
+    """A relation as read from one claim: "contradicted by" claim #7."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="The stored kind, from the claim that made the link.")
+    label = serializers.CharField(
+        help_text='Wording from this claim\'s side, e.g. "contradicted by".'
+    )
+    direction = serializers.ChoiceField(choices=["outgoing", "incoming"])
+    other = ClaimBriefSerializer()
+    note = serializers.CharField()
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim with everything a script needs, from the ``for_detail()`` read path."""
+
+    claimant = ActorBriefSerializer(read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="The current status, or with ``as_of`` the status on that day."
+    )
+    period = serializers.SerializerMethodField()
+    quantities = QuantitySerializer(many=True, read_only=True)
+    appearances = AppearanceSerializer(many=True, read_only=True)
+    actors = ActorBriefSerializer(many=True, read_only=True)
+    places = PlaceBriefSerializer(many=True, read_only=True)
+    topics = TopicBriefSerializer(many=True, read_only=True)
+    relations = serializers.SerializerMethodField()
+    latest_assessment = serializers.SerializerMethodField(
+        help_text="The assessment that set the status shown (null when unverified)."
+    )
+    first_reported_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    source_count = serializers.IntegerField(read_only=True)
+    counter_claim_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "statement",
+            "claimant",
+            "status",
+            "asserted_on",
+            "period",
+            "first_reported_at",
+            "quantities",
+            "appearances",
+            "actors",
+            "places",
+            "topics",
+            "relations",
+            "latest_assessment",
+            "source_count",
+            "counter_claim_count",
+            "merged_into",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ChoiceSerializer)
+    def get_status(self, claim: Claim) -> dict:
+        code = getattr(claim, "as_of_status", claim.status)
+        return {"code": code, "label": VerificationStatus(code).label}
+
+    @extend_schema_field(PeriodSerializer)
+    def get_period(self, claim: Claim) -> dict:
+        return {"start": claim.period_start, "end": claim.period_end}
+
+    @extend_schema_field(ClaimRelationSideSerializer(many=True))
+    def get_relations(self, claim: Claim) -> list[dict]:
+        rows = []
+        for direction, relations in (
+            ("outgoing", claim.relations_out.all()),
+            ("incoming", claim.relations_in.all()),
+        ):
+            for relation in relations:
+                rows.append(
+                    {
+                        "id": relation.pk,
+                        "kind": relation.kind,
+                        "label": relation.label_from(claim),
+                        "direction": direction,
+                        "other": ClaimBriefSerializer(relation.other(claim)).data,
+                        "note": relation.note,
+                    }
+                )
+        return sorted(rows, key=lambda row: (row["kind"], row["id"]))
+
+    @extend_schema_field(AssessmentSerializer(allow_null=True))
+    def get_latest_assessment(self, claim: Claim) -> dict | None:
+        assessments = list(claim.assessments.all())  # prefetched, newest first
+        if hasattr(claim, "as_of_assessment_id"):
+            chosen = next((a for a in assessments if a.pk == claim.as_of_assessment_id), None)
+        else:
+            chosen = assessments[0] if assessments else None
+        return AssessmentSerializer(chosen).data if chosen else None
+
+
+# --- writing a claim ----------------------------------------------------
+
+
+class QuantityWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Quantity
+        fields = ["value", "value_max", "unit", "counted", "qualifier", "per", "text"]
+
+
+class AttributionStepWriteSerializer(serializers.ModelSerializer):
+    actor = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.all(), required=False, allow_null=True
+    )
+    outlet = serializers.PrimaryKeyRelatedField(
+        queryset=Outlet.objects.all(), required=False, allow_null=True
+    )
+    source = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.only("id"), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = AttributionStep
+        fields = ["actor", "outlet", "source", "label", "fidelity"]
+
+
+class AppearanceWriteSerializer(serializers.Serializer):
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    excerpt = serializers.PrimaryKeyRelatedField(
+        queryset=Excerpt.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="An excerpt already recorded; or give its exact text instead.",
+    )
+    exact = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100_000,
+        trim_whitespace=False,
+        help_text="The words in the source's text that report the claim.",
+    )
+    start = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=2_000_000_000,
+        help_text="Offset of the words, when they occur more than once.",
+    )
+    chain = AttributionStepWriteSerializer(
+        many=True, required=False, help_text="The attribution chain, original speaker first."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class ClaimWriteSerializer(serializers.ModelSerializer):
+    """Input for recording a claim with its quantities and appearances in one request."""
+
+    claimant = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all())
+    actors = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.all(), many=True, required=False
+    )
+    places = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), many=True, required=False
+    )
+    topics = serializers.PrimaryKeyRelatedField(
+        queryset=Topic.objects.all(), many=True, required=False
+    )
+    quantities = QuantityWriteSerializer(many=True, required=False)
+    appearances = AppearanceWriteSerializer(many=True, required=False)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "statement",
+            "claimant",
+            "asserted_on",
+            "period_start",
+            "period_end",
+            "notes",
+            "actors",
+            "places",
+            "topics",
+            "quantities",
+            "appearances",
+        ]
+
+
+class ClaimUpdateSerializer(serializers.ModelSerializer):
+    """Input for editing a claim's own fields; its status changes only by assessing it."""
+
+    claimant = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all())
+    actors = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.all(), many=True, required=False
+    )
+    places = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), many=True, required=False
+    )
+    topics = serializers.PrimaryKeyRelatedField(
+        queryset=Topic.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "statement",
+            "claimant",
+            "asserted_on",
+            "period_start",
+            "period_end",
+            "notes",
+            "actors",
+            "places",
+            "topics",
+        ]
+
+
+class EvidenceWriteSerializer(serializers.ModelSerializer):
+    source = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.only("id"), required=False, allow_null=True
+    )
+    excerpt = serializers.PrimaryKeyRelatedField(
+        queryset=Excerpt.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["stance", "source", "excerpt", "url", "note"]
+
+
+class EvidenceCreateSerializer(EvidenceWriteSerializer):
+    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+    assessment = serializers.PrimaryKeyRelatedField(
+        queryset=Assessment.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta(EvidenceWriteSerializer.Meta):
+        fields = ["claim", "assessment", *EvidenceWriteSerializer.Meta.fields]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    source = CitedSourceSerializer(read_only=True, allow_null=True)
+    excerpt = ExcerptSerializer(read_only=True, allow_null=True)
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "claim",
+            "assessment",
+            "stance",
+            "source",
+            "excerpt",
+            "url",
+            "note",
+            "added_by",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AssessWriteSerializer(serializers.Serializer):
+    """Input for assessing one claim (the claim is in the URL)."""
+
+    status = serializers.ChoiceField(choices=VerificationStatus.choices)
+    rationale = serializers.CharField(max_length=20_000)
+    credibility = serializers.ChoiceField(choices=Credibility.choices, required=False)
+    reliability = serializers.ChoiceField(
+        choices=[(grade, grade) for grade in "ABCDEF"],
+        required=False,
+        help_text="Defaults to the grade of the outlet that first reported the claim.",
+    )
+    assessed_at = serializers.DateTimeField(
+        required=False, help_text="To import an earlier judgement; never in the future."
+    )
+    evidence = EvidenceWriteSerializer(many=True, required=False)
+
+
+class AssessmentCreateSerializer(AssessWriteSerializer):
+    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+
+
+class LinkWriteSerializer(serializers.Serializer):
+    """Input for relating this claim (in the URL) to another."""
+
+    to_claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+    kind = serializers.ChoiceField(choices=ClaimRelation.Kind.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class RelationCreateSerializer(LinkWriteSerializer):
+    from_claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+
+
+class RelationUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClaimRelation
+        fields = ["note"]
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    from_claim = ClaimBriefSerializer(read_only=True)
+    to_claim = ClaimBriefSerializer(read_only=True)
+    kind = ChoiceField(choices=ClaimRelation.Kind.choices, read_only=True)
+    inverse_label = serializers.SerializerMethodField()
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ClaimRelation
+        fields = [
+            "id",
+            "from_claim",
+            "kind",
+            "inverse_label",
+            "to_claim",
+            "note",
+            "created_by",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_inverse_label(self, relation: ClaimRelation) -> str:
+        """How the relation reads from the target claim's side."""
+        return ClaimRelation.Kind(relation.kind).inverse_label
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.PrimaryKeyRelatedField(
+        queryset=Claim.objects.all(), help_text="The claim this duplicate is folded into."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
