@@ -6,7 +6,12 @@ app_name = "claims"
 
 urlpatterns = [
     path("", views.claim_list, name="claim_list"),
+    path("compare/", views.claim_compare, name="claim_compare"),
+    path("search.json", views.claim_search, name="claim_search"),
     path("<int:pk>/", views.claim_detail, name="claim_detail"),
+    path("<int:pk>/assess/", views.claim_assess_view, name="claim_assess"),
+    path("<int:pk>/link/", views.claim_link_view, name="claim_link"),
+    path("<int:pk>/evidence/", views.evidence_add_view, name="evidence_add"),
     path("actors/<int:pk>/", views.actor_detail, name="actor_detail"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),
     path("topics/<int:pk>/", views.topic_detail, name="topic_detail"),

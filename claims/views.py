@@ -1,40 +1,285 @@
-"""Claim pages. Placeholder read-only views until the analysts' pages land."""
+"""Claim pages: browse, read, compare and judge claims.
 
-from django.shortcuts import get_object_or_404, render
+Each view is a read path rendered by a template, or a form handed to one
+service (``claims.services``) followed by a redirect. Rules live in the
+services; permissions are asked of ``claimsbase.permissions``.
+"""
 
-from claims.models import Actor, Claim, Place, Topic
-from claimsbase.permissions import can_read
+from __future__ import annotations
 
+from typing import Any
 
-def _guard(request):
-    if not can_read(request.user):
-        from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, TemplateView, View
 
-        return redirect_to_login(request.get_full_path())
-    return None
+from claims import charts
+from claims.filters import ClaimFilterSet
+from claims.forms import ClaimAssessForm, ClaimCompareForm, ClaimLinkForm, EvidenceForm
+from claims.models import Actor, Claim, ClaimRelation, Place, Topic
+from claims.querysets import audit_trail
+from claims.services import claim_assess, claims_link, evidence_add
+from claimsbase.permissions import ReadPermissionMixin, can
+from claimsbase.views import FilteredListView, ServiceFormView
 
-
-def claim_list(request):
-    return _guard(request) or render(
-        request, "home.html", {"claims": Claim.objects.for_list()[:200]}
-    )
-
-
-def claim_detail(request, pk):
-    claim = get_object_or_404(Claim.objects.for_detail(), pk=pk)
-    return _guard(request) or render(request, "claims/claim_detail.html", {"claim": claim})
-
-
-def actor_detail(request, pk):
-    actor = get_object_or_404(Actor.objects.for_detail(), pk=pk)
-    return _guard(request) or render(request, "simple_detail.html", {"object": actor})
-
-
-def place_detail(request, pk):
-    place = get_object_or_404(Place.objects.for_detail(), pk=pk)
-    return _guard(request) or render(request, "simple_detail.html", {"object": place})
+ASSESS = "claims.add_assessment"
+LINK = "claims.add_claimrelation"
+ADD_EVIDENCE = "claims.add_evidence"
+PICKER_LIMIT = 10
 
 
-def topic_detail(request, pk):
-    topic = get_object_or_404(Topic.objects.for_detail(), pk=pk)
-    return _guard(request) or render(request, "simple_detail.html", {"object": topic})
+def _page(request, queryset, per_page: int = 25):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class ClaimListView(FilteredListView):
+    filterset_class = ClaimFilterSet
+    template_name = "claims/claim_list.html"
+    context_object_name = "claims"
+    ordering_fields = {
+        "-asserted_on": "Newest asserted first",
+        "asserted_on": "Oldest asserted first",
+        "-first_reported_at": "Latest reported first",
+        "-counter_claim_count": "Most counter-claims first",
+        "-source_count": "Most sources first",
+        "status": "Status",
+    }
+    default_ordering = "-asserted_on"
+
+    def get_base_queryset(self):
+        return Claim.objects.for_list()
+
+
+class ClaimDetailView(ReadPermissionMixin, DetailView):
+    queryset = Claim.objects.for_page()
+    template_name = "claims/claim_detail.html"
+    context_object_name = "claim"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        claim, user = self.object, self.request.user
+        relations = [*claim.relations_out.all(), *claim.relations_in.all()]
+        groups: dict[str, list[tuple[ClaimRelation, Claim]]] = {}
+        for relation in relations:
+            groups.setdefault(relation.label_from(claim), []).append(
+                (relation, relation.other(claim))
+            )
+        counter_claims = [
+            relation.other(claim)
+            for relation in relations
+            if relation.kind == ClaimRelation.Kind.CONTRADICTS
+        ]
+        context = super().get_context_data(
+            relation_groups=sorted(groups.items()),
+            counter_claims=counter_claims,
+            assessments=list(claim.assessments.all()),
+            history=audit_trail(claim),
+            can_assess=can(user, ASSESS),
+            can_link=can(user, LINK),
+            can_add_evidence=can(user, ADD_EVIDENCE),
+            **kwargs,
+        )
+        if context["can_assess"]:
+            context["assess_form"] = ClaimAssessForm()
+        if context["can_link"]:
+            context["link_form"] = ClaimLinkForm(claim=claim)
+        if context["can_add_evidence"]:
+            context["evidence_form"] = EvidenceForm()
+        return context
+
+
+class ClaimCompareView(ReadPermissionMixin, TemplateView):
+    """Any two claims side by side; quantities lined up by the measure they count."""
+
+    template_name = "claims/claim_compare.html"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        form = ClaimCompareForm(self.request.GET or None)
+        context = super().get_context_data(form=form, **kwargs)
+        if form.is_valid():
+            wanted = [form.cleaned_data["a"].pk, form.cleaned_data["b"].pk]
+            loaded = {claim.pk: claim for claim in Claim.objects.for_page().filter(pk__in=wanted)}
+            pair = [loaded[pk] for pk in wanted]
+            rows: dict[charts.Measure, list[list]] = {}
+            for side, claim in enumerate(pair):
+                for quantity in claim.quantities.all():
+                    rows.setdefault(charts.Measure.of(quantity), [[], []])[side].append(quantity)
+            context.update(pair=pair, measures=sorted(rows.items(), key=lambda kv: kv[0].key))
+        return context
+
+
+class ClaimActionView(ServiceFormView):
+    """An action on one claim; the claim is loaded once and shown above the form."""
+
+    template_name = "claims/claim_form.html"
+    title = ""
+
+    @cached_property
+    def claim(self) -> Claim:
+        # Loaded on first use, after the permission check in dispatch().
+        return get_object_or_404(Claim.objects.select_related("claimant"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        return super().get_context_data(claim=self.claim, title=self.title, **kwargs)
+
+    def get_success_url(self, result=None) -> str:
+        return self.claim.get_absolute_url()
+
+
+class ClaimAssessView(ClaimActionView):
+    permission_required = ASSESS
+    form_class = ClaimAssessForm
+    title = "Assess this claim"
+    error_fields = {
+        "evidence.0.url": "evidence_url",
+        "evidence.0.source": "evidence_source",
+        "evidence.0.note": "evidence_note",
+        "evidence.0.stance": "evidence_stance",
+    }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return claim_assess(
+            claim=self.claim,
+            actor=self.request.user,
+            status=data["status"],
+            rationale=data["rationale"],
+            credibility=data["credibility"],
+            reliability=data.get("reliability") or "",
+            evidence=form.evidence(),
+        )
+
+
+class ClaimLinkView(ClaimActionView):
+    """Relate this claim to another, found with the claim picker (or its plain search form)."""
+
+    permission_required = LINK
+    form_class = ClaimLinkForm
+    title = "Link to another claim"
+    error_fields = {"from_claim": "to_claim", "__all__": "to_claim"}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "claim": self.claim}
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        q = self.request.GET.get("q", "").strip()
+        found = (
+            Claim.objects.for_picker().search(q).exclude(pk=self.claim.pk)[:PICKER_LIMIT]
+            if q
+            else []
+        )
+        return super().get_context_data(picker_q=q, picker_results=found, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return claims_link(
+            from_claim=self.claim,
+            to_claim=data["to_claim"],
+            kind=data["kind"],
+            note=data["note"],
+            actor=self.request.user,
+        )
+
+
+class EvidenceAddView(ClaimActionView):
+    permission_required = ADD_EVIDENCE
+    form_class = EvidenceForm
+    title = "Add evidence"
+
+    def perform(self, form):
+        return evidence_add(claim=self.claim, actor=self.request.user, **form.cleaned_data)
+
+
+class ClaimSearchView(ReadPermissionMixin, View):
+    """The claim picker's data: ``?q=`` words → up to ten matching claims as JSON."""
+
+    def get(self, request):
+        q = request.GET.get("q", "").strip()[:200]
+        claims = Claim.objects.for_picker().search(q)[:PICKER_LIMIT] if q else []
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": claim.pk,
+                        "statement": claim.statement,
+                        "claimant": claim.claimant.name,
+                        "status": claim.status,
+                        "status_label": claim.get_status_display(),
+                        "asserted_on": claim.asserted_on,
+                        "url": claim.get_absolute_url(),
+                    }
+                    for claim in claims
+                ]
+            }
+        )
+
+
+class ActorDetailView(ReadPermissionMixin, DetailView):
+    queryset = Actor.objects.for_detail()
+    template_name = "claims/actor_detail.html"
+    context_object_name = "actor"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        actor = self.object
+        made = list(Claim.objects.for_list().filter(claimant=actor))
+        track_record = Claim.objects.active().filter(claimant=actor).status_counts()
+        by_status = [
+            (entry, [claim for claim in made if claim.status == entry["status"]])
+            for entry in track_record
+        ]
+        return super().get_context_data(
+            track_record=track_record,
+            claims_by_status=by_status,
+            claims_made_count=len(made),
+            claims_about=Claim.objects.for_list().about_actor(actor)[:100],
+            **kwargs,
+        )
+
+
+class PlaceDetailView(ReadPermissionMixin, DetailView):
+    queryset = Place.objects.for_detail()
+    template_name = "claims/place_detail.html"
+    context_object_name = "place"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        place = self.object
+        order = place.ancestor_ids
+        ancestors = sorted(Place.objects.filter(pk__in=order), key=lambda p: order.index(p.pk))
+        return super().get_context_data(
+            ancestors=ancestors,
+            page_obj=_page(self.request, Claim.objects.for_list().about_place(place)),
+            **kwargs,
+        )
+
+
+class TopicDetailView(ReadPermissionMixin, DetailView):
+    queryset = Topic.objects.for_detail()
+    template_name = "claims/topic_detail.html"
+    context_object_name = "topic"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        claims = list(Claim.objects.for_list().in_topic(self.object).order_by("asserted_on", "pk"))
+        measures = charts.measures(claims)
+        measure = charts.Measure.parse(self.request.GET.get("measure", ""))
+        if measure not in measures:
+            measure = measures[0] if measures else None
+        return super().get_context_data(
+            claims=claims,
+            measures=measures,
+            measure=measure,
+            chart=charts.chart(claims, measure) if measure else None,
+            **kwargs,
+        )
+
+
+claim_list = ClaimListView.as_view()
+claim_detail = ClaimDetailView.as_view()
+claim_compare = ClaimCompareView.as_view()
+claim_assess_view = ClaimAssessView.as_view()
+claim_link_view = ClaimLinkView.as_view()
+evidence_add_view = EvidenceAddView.as_view()
+claim_search = ClaimSearchView.as_view()
+actor_detail = ActorDetailView.as_view()
+place_detail = PlaceDetailView.as_view()
+topic_detail = TopicDetailView.as_view()

@@ -1,15 +1,129 @@
-"""The home page and the two thin generic view bases every app's pages build on."""
+"""The home page and the two thin generic view bases every app's pages build on.
 
-from django.shortcuts import render
+``FilteredListView`` renders a FilterSet's form beside a sorted, paged list of
+its results: the same FilterSet the API uses, so a filter means the same
+thing in both. ``ServiceFormView`` validates a form, hands ``cleaned_data`` to
+a service and shows the service's ``ValidationError`` next to the fields it
+names, so a page cannot skip a rule the admin and the API keep.
+"""
 
-from claims.models import Claim
-from claimsbase.permissions import can_read
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.views.generic import FormView, ListView, TemplateView
+
+from claims.models import Assessment, Claim, Topic
+from claimsbase.permissions import ReadPermissionMixin, WritePermissionMixin
 
 
-def home(request):
-    if not can_read(request.user):
-        from django.contrib.auth.views import redirect_to_login
+class FilteredListView(ReadPermissionMixin, ListView):
+    """A list page: read path → FilterSet → whitelisted ordering → pages.
 
-        return redirect_to_login(request.get_full_path())
-    claims = Claim.objects.for_list()[:50]
-    return render(request, "home.html", {"claims": claims})
+    Subclasses set ``filterset_class``, ``template_name`` and
+    ``ordering_fields`` (the ``?ordering=`` values offered, each mapped to a
+    label), and implement ``get_base_queryset()`` with a read path.
+    """
+
+    filterset_class = None
+    ordering_fields: dict[str, str] = {}
+    default_ordering: str = ""
+    paginate_by = 25
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_ordering(self) -> str:
+        wanted = self.request.GET.get("ordering", "")
+        return wanted if wanted in self.ordering_fields else self.default_ordering
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+        queryset = self.filterset.qs
+        ordering = self.get_ordering()
+        if ordering:
+            # The primary key breaks ties, so a page boundary never repeats or skips a row.
+            queryset = queryset.order_by(ordering, "-pk")
+        return queryset
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filterset=self.filterset,
+            filter_form=self.filterset.form,
+            ordering=self.get_ordering(),
+            ordering_fields=self.ordering_fields,
+            query_without_page=query.urlencode(),
+        )
+        return context
+
+
+class ServiceFormView(WritePermissionMixin, FormView):
+    """An action page: form → service → redirect, with service errors shown as form errors.
+
+    Subclasses set ``permission_required``, ``form_class`` and
+    ``template_name``, and implement ``perform(form)`` (call one service
+    with ``form.cleaned_data``, return the object to go to). ``error_fields``
+    maps a service's error keys that differ from the form's field names
+    (``"appearances.0.exact"`` → ``"exact"``); other unknown keys become
+    errors of the whole form.
+    """
+
+    error_fields: dict[str, str] = {}
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ValidationError as error:
+            self.add_service_errors(form, error)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(self.get_success_url(result))
+
+    def get_success_url(self, result=None) -> str:
+        return result.get_absolute_url()
+
+    def add_service_errors(self, form, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error)
+            return
+        for key, messages in error.error_dict.items():
+            field = self.error_fields.get(key, key)
+            target = self.error_target(form, field)
+            if target is None:
+                form.add_error(None, ValidationError(messages))
+            else:
+                target_form, target_field = target
+                target_form.add_error(target_field, ValidationError(messages))
+
+    def error_target(self, form, field: str):
+        """The (form, field) that should carry an error keyed ``field``, or None."""
+        if field in form.fields:
+            return form, field
+        return None
+
+
+class HomeView(ReadPermissionMixin, TemplateView):
+    """What an analyst looks at first: statuses, the most contested claims, recent judgements."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        return super().get_context_data(
+            status_counts=Claim.objects.active().status_counts(),
+            contested=Claim.objects.for_list().most_contested()[:8],
+            recent_assessments=Assessment.objects.for_list()[:8],
+            topics=Topic.objects.for_list().order_by("-claim_count", "name")[:12],
+            **kwargs,
+        )
+
+
+home = HomeView.as_view()

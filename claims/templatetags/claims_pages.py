@@ -1,0 +1,132 @@
+"""Template helpers of the analysts' pages.
+
+Everything that puts article text into HTML goes through ``escape`` here, so
+a source whose body holds markup or script is shown as text. The source body
+is rendered so that its text content equals the stored body exactly: the
+offsets a reader's selection yields in the browser are the offsets an
+excerpt stores.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# A sentence ends at ., ! or ? followed by whitespace, or at a line break.
+SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s|\n")
+
+
+@register.filter
+def role_on(actor, day):
+    """The role ``actor`` held on ``day`` (from prefetched roles), or None."""
+    return actor.role_on(day) if actor is not None else None
+
+
+@register.filter
+def label_from(relation, claim) -> str:
+    return relation.label_from(claim)
+
+
+@register.filter
+def other_claim(relation, claim):
+    return relation.other(claim)
+
+
+@register.filter
+def percent(share: float) -> str:
+    return f"{round(share * 100)} %"
+
+
+def sentence_bounds(body: str, start: int, end: int) -> tuple[int, int]:
+    """The start and end of the sentence(s) around ``body[start:end]``."""
+    before = 0
+    for match in SENTENCE_END.finditer(body, 0, start):
+        before = match.end()
+    after = SENTENCE_END.search(body, max(end - 1, start))
+    return before, (after.end() if after else len(body))
+
+
+@register.simple_tag
+def excerpt_in_context(excerpt, body: str):
+    """The excerpt inside its sentence, the quote marked; all text escaped."""
+    if excerpt is None:
+        return ""
+    if excerpt.is_lost or body[excerpt.start : excerpt.end] != excerpt.exact:
+        return format_html('<mark class="quote">{}</mark>', excerpt.exact)
+    left, right = sentence_bounds(body, excerpt.start, excerpt.end)
+    return format_html(
+        '{}<mark class="quote">{}</mark>{}',
+        body[left : excerpt.start].lstrip(),
+        excerpt.exact,
+        body[excerpt.end : right].rstrip(),
+    )
+
+
+@register.simple_tag
+def highlighted_body(source, claims):
+    """The whole body with every recorded excerpt marked and linked to its claim.
+
+    Overlapping excerpts are clipped so the text is never repeated: the
+    rendered text content stays equal to the body.
+    """
+    body = source.body
+    spans: dict[int, tuple[int, int, list]] = {}
+    for claim in claims:
+        for appearance in getattr(claim, "appearances_here", ()):
+            excerpt = appearance.excerpt
+            if excerpt is None or excerpt.is_lost:
+                continue
+            entry = spans.setdefault(excerpt.pk, (excerpt.start, excerpt.end, []))
+            entry[2].append(claim)
+    parts, cursor = [], 0
+    for start, end, linked in sorted(spans.values(), key=lambda s: (s[0], -s[1])):
+        start = max(start, cursor)
+        if start >= end:
+            continue
+        parts.append(escape(body[cursor:start]))
+        first = linked[0]
+        title = "; ".join(str(claim) for claim in linked)
+        parts.append(
+            format_html(
+                '<a class="excerpt" id="excerpt-{}" href="{}" title="{}">{}</a>',
+                start,
+                first.get_absolute_url(),
+                title,
+                body[start:end],
+            )
+        )
+        cursor = end
+    parts.append(escape(body[cursor:]))
+    # Every part was escaped above, by escape() or format_html().
+    return mark_safe("".join(str(part) for part in parts))
+
+
+@register.inclusion_tag("includes/_status_badge.html")
+def status_badge(status, grade: str = ""):
+    """A status as text and colour (never colour alone), with the two-part grade if known."""
+    from claims.models import VerificationStatus
+
+    choice = VerificationStatus(status)
+    return {"status": choice, "grade": grade}
+
+
+@register.simple_tag
+def grade_of(claim) -> str:
+    """The two-part grade of the claim's latest assessment ("B2"), or "" if not assessed.
+
+    Reads ``as_of_*`` annotations when the list is viewed as of a past date,
+    else the prefetched latest assessment.
+    """
+    if hasattr(claim, "as_of_status"):
+        if claim.as_of_reliability and claim.as_of_credibility:
+            return f"{claim.as_of_reliability}{claim.as_of_credibility}"
+        return ""
+    latest = getattr(claim, "latest_assessments", None)
+    if latest is None:
+        latest = list(claim.assessments.all())[:1]
+    return latest[0].grade if latest else ""

@@ -1,0 +1,125 @@
+/* claimsbase: small progressive enhancements. Every page works without them.
+ *
+ * 1. Quick capture: selecting text in a source's body fills the capture
+ *    form's quote and start offset. The body is rendered so that its text
+ *    content equals the stored text, so the offset counted here is the one
+ *    the server checks.
+ * 2. Claim picker: the plain "find a claim" search form becomes
+ *    search-as-you-type; choosing a result fills the claim number.
+ */
+(function () {
+  "use strict";
+
+  function captureFromSelection(body) {
+    var form = document.querySelector(".capture-form");
+    if (!form) return;
+    var exact = form.querySelector("[name=exact]");
+    var start = form.querySelector("[name=start]");
+    var status = document.getElementById("capture-status");
+    if (!status) {
+      status = document.createElement("p");
+      status.id = "capture-status";
+      status.className = "hint";
+      status.setAttribute("role", "status");
+      form.insertBefore(status, form.firstChild);
+    }
+    document.addEventListener("selectionchange", function () {
+      var selection = window.getSelection();
+      if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return;
+      var range = selection.getRangeAt(0);
+      if (!body.contains(range.startContainer) || !body.contains(range.endContainer)) return;
+      var before = document.createRange();
+      before.setStart(body, 0);
+      before.setEnd(range.startContainer, range.startOffset);
+      var text = range.toString();
+      var offset = before.toString().length;
+      var lead = text.length - text.replace(/^\s+/, "").length;
+      text = text.trim();
+      if (!text) return;
+      exact.value = text;
+      start.value = offset + lead;
+      status.textContent = "Quote taken from your selection (" + text.length +
+        " characters from position " + (offset + lead) + ").";
+    });
+  }
+
+  function debounce(fn, wait) {
+    var timer;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, wait);
+    };
+  }
+
+  function enhancePicker(picker) {
+    var input = picker.querySelector("input[type=search]");
+    var list = picker.querySelector(".picker-results");
+    var target = picker.querySelector(".link-form [name=to_claim]");
+    var exclude = picker.getAttribute("data-exclude");
+    if (!input || !list || !target) return;
+
+    function choose(id) {
+      target.value = id;
+      Array.prototype.forEach.call(list.querySelectorAll("li"), function (li) {
+        li.setAttribute("aria-selected", li.getAttribute("data-claim-id") === String(id) ? "true" : "false");
+      });
+      target.focus();
+    }
+
+    function render(results) {
+      list.textContent = "";
+      results.filter(function (r) { return String(r.id) !== exclude; }).forEach(function (r) {
+        var li = document.createElement("li");
+        li.setAttribute("data-claim-id", r.id);
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "pick";
+        button.textContent = "Choose";
+        button.setAttribute("data-claim-id", r.id);
+        var label = document.createElement("span");
+        label.textContent = " #" + r.id + " " + r.statement + " — " + r.claimant + " (" + r.status_label + ")";
+        li.appendChild(button);
+        li.appendChild(label);
+        list.appendChild(li);
+      });
+      if (!list.children.length) {
+        var none = document.createElement("li");
+        none.textContent = "No claim matches.";
+        list.appendChild(none);
+      }
+    }
+
+    var search = debounce(function () {
+      var q = input.value.trim();
+      if (q.length < 2) { list.textContent = ""; return; }
+      var url = picker.getAttribute("data-search-url") + "?q=" + encodeURIComponent(q);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (data) { render(data.results || []); })
+        .catch(function () { /* the plain search form still works */ });
+    }, 200);
+
+    input.addEventListener("input", search);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") {
+        var first = list.querySelector("button.pick");
+        if (first) { event.preventDefault(); first.focus(); }
+      }
+    });
+    picker.querySelector(".picker-search").addEventListener("submit", function (event) {
+      event.preventDefault();
+      search();
+    });
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("button.pick");
+      if (button) choose(button.getAttribute("data-claim-id"));
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var body = document.querySelector("#source-body[data-capture]");
+    if (body) captureFromSelection(body);
+    Array.prototype.forEach.call(document.querySelectorAll(".claim-picker"), enhancePicker);
+  });
+})();

@@ -1,0 +1,460 @@
+"""What the claim pages show, and what their actions do for each role."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Assessment, ClaimRelation, Evidence
+from claims.services import claim_assess
+from tests.factories import (
+    ActorAliasFactory,
+    ActorFactory,
+    ActorRoleFactory,
+    AppearanceFactory,
+    AttributionStepFactory,
+    ClaimFactory,
+    ClaimRelationFactory,
+    ExcerptFactory,
+    OutletFactory,
+    PlaceFactory,
+    QuantityFactory,
+    SourceFactory,
+    TopicFactory,
+)
+from tests.helpers import assert_status
+
+ARTICLE = (
+    "Putin visited a command post in the Kursk region. According to TASS, Gerasimov "
+    "reported that Russian forces had regained control of 24 settlements and 259 square "
+    "kilometers of territory in the region. Ukraine remains resolute in its defense."
+)
+QUOTE = "regained control of 24 settlements"
+
+
+@pytest.fixture
+def gains(db):
+    """The Gerasimov claim of the worked example, reported by TASS via novinite.com."""
+    gerasimov = ActorFactory(name="Valery Gerasimov")
+    ActorRoleFactory(
+        actor=gerasimov, title="Chief of the General Staff", start=datetime.date(2012, 11, 9)
+    )
+    ActorRoleFactory(
+        actor=gerasimov,
+        title="Commander of a military district",
+        start=datetime.date(2009, 1, 1),
+        end=datetime.date(2012, 11, 8),
+    )
+    novinite = OutletFactory(name="novinite.com", reliability="C")
+    tass = OutletFactory(name="TASS", reliability="D", state_affiliated=True)
+    source = SourceFactory(outlet=novinite, title="Putin Visits Kursk", body=ARTICLE)
+    excerpt = ExcerptFactory(source=source, start=ARTICLE.index(QUOTE), exact=QUOTE)
+    claim = ClaimFactory(
+        statement="Russian forces regained control of 24 settlements and 259 km² in Kursk.",
+        claimant=gerasimov,
+        asserted_on=datetime.date(2025, 3, 12),
+    )
+    appearance = AppearanceFactory(claim=claim, source=source, excerpt=excerpt)
+    AttributionStepFactory(appearance=appearance, position=0, actor=gerasimov, fidelity="original")
+    AttributionStepFactory(
+        appearance=appearance, position=1, actor=None, label="briefing to Putin", fidelity="summary"
+    )
+    AttributionStepFactory(appearance=appearance, position=2, actor=None, outlet=tass)
+    AttributionStepFactory(appearance=appearance, position=3, actor=None, outlet=novinite)
+    QuantityFactory(claim=claim, value=Decimal(24), counted="settlements regained")
+    QuantityFactory(
+        claim=claim, value=Decimal(259), unit="square kilometers", counted="territory regained"
+    )
+    syrskyi = ActorFactory(name="Oleksandr Syrskyi")
+    counter = ClaimFactory(
+        statement="Battles continue in and around Sudzha; Ukrainian forces hold positions.",
+        claimant=syrskyi,
+    )
+    ClaimRelationFactory(from_claim=counter, to_claim=claim, kind=ClaimRelation.Kind.CONTRADICTS)
+    return claim
+
+
+def test_claim_page_shows_claimant_role_chain_quantities_and_counter_claim(client, gains):
+    response = client.get(gains.get_absolute_url())
+
+    assert_status(response, 200)
+    page = response.content.decode()
+    assert "Valery Gerasimov" in page
+    assert "Chief of the General Staff" in page
+    assert "Commander of a military district" not in page  # not the role held at the time
+    for step in ("briefing to Putin", "TASS", "novinite.com"):
+        assert step in page
+    assert "24 settlements regained" in page
+    assert "259 km² territory regained" in page
+    assert "Counter-claims, side by side" in page
+    assert "Battles continue in and around Sudzha" in page
+    assert "Contradicted by" in page
+
+
+def test_claim_page_shows_the_quote_highlighted_in_its_sentence(client, gains):
+    page = client.get(gains.get_absolute_url()).content.decode()
+
+    assert (
+        'According to TASS, Gerasimov reported that Russian forces had <mark class="quote">'
+        "regained control of 24 settlements</mark> and 259 square kilometers of territory "
+        "in the region."
+    ) in page
+    assert "Putin visited a command post" not in page  # the sentence before is left out
+
+
+def test_claim_page_shows_assessment_timeline_with_grade_rationale_and_evidence(
+    client, gains, analyst
+):
+    claim_assess(
+        claim=gains,
+        actor=analyst,
+        status="disputed",
+        credibility=3,
+        rationale="Only the claimant's side reports it.",
+        evidence=[{"url": "https://isw.example/kursk", "stance": "refutes"}],
+    )
+
+    page = client.get(gains.get_absolute_url()).content.decode()
+
+    assert 'class="badge status-disputed">Disputed</span>' in page
+    assert ">C3</abbr>" in page  # novinite.com (C) first reported it, credibility 3
+    assert "Only the claimant&#x27;s side reports it." in page
+    assert "https://isw.example/kursk" in page
+    assert "ana-analyst" in page
+
+
+def test_claim_page_shows_the_audit_history(client, gains, editor):
+    from claims.services import claim_update
+
+    claim_update(claim=gains, actor=editor, notes="Checked against the TASS wire.")
+
+    page = client.get(gains.get_absolute_url()).content.decode()
+
+    assert "History of this record" in page
+    assert "Edited" in page
+    assert "Checked against the TASS wire." in page
+
+
+def test_relations_read_from_each_claims_side(client, gains):
+    counter = gains.relations_in.get().from_claim
+
+    page = client.get(counter.get_absolute_url()).content.decode()
+
+    assert "Contradicts" in page
+    assert "Russian forces regained control of 24 settlements" in page
+
+
+def test_claim_list_rows_show_status_claimant_counts_and_quantities(client, gains):
+    response = client.get(reverse("claims:claim_list"))
+
+    assert_status(response, 200)
+    page = response.content.decode()
+    assert "Russian forces regained control of 24 settlements" in page
+    assert "1 source" in page
+    assert "1 counter-claim" in page
+    assert "259 km² territory regained" in page
+    assert "Unverified" in page
+
+
+def test_claim_list_filters_to_disputed(client, gains, analyst):
+    claim_assess(claim=gains, actor=analyst, status="disputed", rationale="One side only.")
+
+    page = client.get(reverse("claims:claim_list"), {"status": "disputed"}).content.decode()
+
+    assert "Russian forces regained control" in page
+    assert "Battles continue in and around Sudzha" not in page
+
+
+def test_claim_list_as_of_shows_the_status_claims_had_then(client, gains, analyst):
+    claim_assess(
+        claim=gains,
+        actor=analyst,
+        status="false",
+        rationale="Satellite images.",
+        assessed_at=datetime.datetime(2025, 4, 1, tzinfo=datetime.UTC),
+    )
+
+    page = client.get(reverse("claims:claim_list"), {"as_of": "2025-03-20"}).content.decode()
+
+    assert "as the knowledge base stood at the end of 20 March 2025" in page
+    assert "Russian forces regained control" in page
+    assert "status-false" not in page
+
+
+def test_claim_list_with_a_malformed_filter_shows_the_error(client, gains):
+    response = client.get(reverse("claims:claim_list"), {"as_of": "yesterday", "claimant": "x"})
+
+    assert_status(response, 200)
+    assert "Enter a valid date." in response.content.decode()
+
+
+def test_claim_list_sorts_by_counter_claims_and_pages(client, gains):
+    for _ in range(30):
+        ClaimFactory()
+
+    first = client.get(reverse("claims:claim_list"), {"ordering": "-counter_claim_count"})
+
+    assert_status(first, 200)
+    claims = list(first.context["claims"])
+    assert len(claims) == 25
+    assert claims[0].counter_claim_count == 1
+    second = client.get(reverse("claims:claim_list"), {"page": 2})
+    assert len(second.context["claims"]) == 7
+
+
+def test_compare_shows_two_claims_with_quantities_of_one_measure_side_by_side(client, gains):
+    later = ClaimFactory(statement="Forces regained 30 settlements.")
+    QuantityFactory(claim=later, value=Decimal(30), counted="Settlements regained")
+
+    response = client.get(reverse("claims:claim_compare"), {"a": gains.pk, "b": later.pk})
+
+    assert_status(response, 200)
+    page = response.content.decode()
+    assert '<th scope="row">Settlements regained</th>' in page
+    assert "24 settlements regained" in page
+    assert "30 Settlements regained" in page
+
+
+def test_compare_with_an_unknown_claim_says_so(client, gains):
+    response = client.get(reverse("claims:claim_compare"), {"a": gains.pk, "b": 999999})
+
+    assert_status(response, 200)
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_actor_page_shows_aliases_roles_and_track_record_shares(client, gains, analyst):
+    ActorAliasFactory(actor=gains.claimant, name="Gerasimov V.")
+    other = ClaimFactory(claimant=gains.claimant)
+    ClaimFactory(claimant=gains.claimant)
+    claim_assess(claim=other, actor=analyst, status="false", rationale="Refuted.")
+    about = ClaimFactory(statement="Gerasimov was replaced.", actors=[gains.claimant])
+
+    page = client.get(gains.claimant.get_absolute_url()).content.decode()
+
+    assert "Gerasimov V." in page
+    assert "Chief of the General Staff" in page
+    assert "3 in all" in page
+    assert "67 %" in page  # two of three still unverified
+    assert "33 %" in page
+    assert about.statement in page
+
+
+def test_place_page_includes_claims_about_places_inside_and_its_parents(client, db):
+    russia = PlaceFactory(name="Russia", kind="country")
+    kursk = PlaceFactory(name="Kursk Oblast", kind="region", parent=russia)
+    sudzha = PlaceFactory(name="Sudzha", parent=kursk)
+    claim = ClaimFactory(statement="Fighting in Sudzha.", places=[sudzha])
+
+    page = client.get(kursk.get_absolute_url()).content.decode()
+
+    assert claim.statement in page
+    assert "Russia" in page
+    assert "Sudzha" in page
+
+
+def test_topic_page_plots_one_measure_over_time(client, db):
+    topic = TopicFactory(name="Kursk incursion")
+    for day, value in ((1, 10), (12, 24)):
+        claim = ClaimFactory(asserted_on=datetime.date(2025, 3, day), topics=[topic])
+        QuantityFactory(claim=claim, value=Decimal(value), counted="settlements regained")
+
+    page = client.get(topic.get_absolute_url()).content.decode()
+
+    assert "<svg" in page
+    assert "Settlements regained over time" in page
+    assert page.count('<circle class="point') == 2
+    assert page.index("1 Mar 2025") < page.index("12 Mar 2025")
+
+
+def test_home_shows_statuses_most_contested_recent_assessments_and_topics(client, gains, analyst):
+    TopicFactory(name="Jeddah talks")
+    claim_assess(claim=gains, actor=analyst, status="disputed", rationale="One side only.")
+
+    response = client.get(reverse("home"))
+
+    assert_status(response, 200)
+    page = response.content.decode()
+    assert "Claims by status" in page
+    assert "Jeddah talks" in page
+    counter = gains.relations_in.get().from_claim
+    assert {claim.pk for claim in response.context["contested"]} == {gains.pk, counter.pk}
+    assert [a.claim for a in response.context["recent_assessments"]] == [gains]
+    assert page.count(gains.statement) == 2  # most contested, and recently assessed
+
+
+# --- actions ---------------------------------------------------------------
+
+
+def test_assess_by_analyst_records_the_judgement_with_evidence(analyst_client, gains):
+    response = analyst_client.post(
+        reverse("claims:claim_assess", args=[gains.pk]),
+        {
+            "status": "disputed",
+            "credibility": "3",
+            "reliability": "",
+            "rationale": "Not confirmed independently.",
+            "evidence_stance": "refutes",
+            "evidence_url": "https://isw.example/kursk",
+            "evidence_note": "Map of control.",
+        },
+    )
+
+    assert_status(response, 302)
+    assert response["Location"] == gains.get_absolute_url()
+    gains.refresh_from_db()
+    assert gains.status == "disputed"
+    assessment = Assessment.objects.get(claim=gains)
+    assert assessment.grade == "C3"
+    assert assessment.evidence.get().url == "https://isw.example/kursk"
+
+
+def test_assess_without_rationale_shows_the_error_next_to_the_field(analyst_client, gains):
+    response = analyst_client.post(
+        reverse("claims:claim_assess", args=[gains.pk]), {"status": "false", "credibility": "2"}
+    )
+
+    assert_status(response, 200)
+    assert response.context["form"].errors["rationale"] == ["This field is required."]
+    assert not Assessment.objects.exists()
+
+
+def test_assess_of_a_merged_claim_shows_the_services_error(analyst_client, gains, editor):
+    from claims.services import claims_merge
+
+    other = ClaimFactory()
+    claims_merge(duplicate=other, into=gains, actor=editor)
+
+    response = analyst_client.post(
+        reverse("claims:claim_assess", args=[other.pk]),
+        {"status": "false", "credibility": "2", "rationale": "x"},
+    )
+
+    assert_status(response, 200)
+    assert "merged into another" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["viewer_client", "client"])
+def test_assess_is_refused_to_viewers_and_anonymous_users(request, who, gains):
+    response = request.getfixturevalue(who).post(
+        reverse("claims:claim_assess", args=[gains.pk]),
+        {"status": "false", "credibility": "2", "rationale": "x"},
+    )
+
+    assert response.status_code == (403 if who == "viewer_client" else 302)
+    assert not Assessment.objects.exists()
+
+
+def test_claim_page_offers_actions_only_to_those_allowed(
+    client, viewer_client, analyst_client, gains
+):
+    url = gains.get_absolute_url()
+    assert "Record assessment" not in client.get(url).content.decode()
+    assert "Record assessment" not in viewer_client.get(url).content.decode()
+    page = analyst_client.get(url).content.decode()
+    assert "Record assessment" in page
+    assert "Link claims" in page
+    assert "Add evidence" in page
+
+
+def test_link_by_analyst_relates_the_claims(analyst_client, gains):
+    other = ClaimFactory(statement="Ukraine denies losing Sudzha.")
+
+    response = analyst_client.post(
+        reverse("claims:claim_link", args=[gains.pk]),
+        {"kind": "responds_to", "to_claim": other.pk, "note": "Answer to the briefing."},
+    )
+
+    assert_status(response, 302)
+    relation = ClaimRelation.objects.get(from_claim=gains, to_claim=other)
+    assert relation.kind == "responds_to"
+    page = analyst_client.get(other.get_absolute_url()).content.decode()
+    assert "Responded to by" in page
+
+
+def test_link_to_itself_shows_the_rule_next_to_the_claim_field(analyst_client, gains):
+    response = analyst_client.post(
+        reverse("claims:claim_link", args=[gains.pk]), {"kind": "supports", "to_claim": gains.pk}
+    )
+
+    assert_status(response, 200)
+    assert response.context["form"].errors["to_claim"] == ["A claim cannot be related to itself."]
+
+
+def test_link_twice_is_refused_with_a_clear_error(analyst_client, gains):
+    counter = gains.relations_in.get().from_claim
+
+    response = analyst_client.post(
+        reverse("claims:claim_link", args=[gains.pk]),
+        {"kind": "contradicts", "to_claim": counter.pk},
+    )
+
+    assert_status(response, 200)
+    assert "already recorded" in str(response.context["form"].errors)
+    assert ClaimRelation.objects.count() == 1
+
+
+def test_link_page_without_javascript_finds_claims_with_a_plain_search(analyst_client, gains):
+    ClaimFactory(statement="Sudzha remains under Ukrainian control.")
+
+    response = analyst_client.get(reverse("claims:claim_link", args=[gains.pk]), {"q": "sudzha"})
+
+    assert_status(response, 200)
+    page = response.content.decode()
+    assert "Sudzha remains under Ukrainian control." in page
+    assert "Battles continue in and around Sudzha" in page
+
+
+def test_link_is_refused_to_viewers(viewer_client, gains):
+    other = ClaimFactory()
+    response = viewer_client.post(
+        reverse("claims:claim_link", args=[gains.pk]), {"kind": "supports", "to_claim": other.pk}
+    )
+    assert response.status_code == 403
+
+
+def test_evidence_add_by_analyst(analyst_client, gains):
+    response = analyst_client.post(
+        reverse("claims:evidence_add", args=[gains.pk]),
+        {"stance": "context", "url": "https://maps.example/kursk", "note": "Front line map."},
+    )
+
+    assert_status(response, 302)
+    assert Evidence.objects.get(claim=gains).note == "Front line map."
+
+
+def test_evidence_without_source_or_url_shows_the_rule(analyst_client, gains):
+    response = analyst_client.post(
+        reverse("claims:evidence_add", args=[gains.pk]), {"stance": "context", "note": "?"}
+    )
+
+    assert_status(response, 200)
+    assert "Evidence needs a source, an excerpt or a URL." in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_evidence_add_is_refused_to_anonymous_users(client, gains):
+    response = client.post(
+        reverse("claims:evidence_add", args=[gains.pk]),
+        {"stance": "context", "url": "https://maps.example/kursk"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_claim_picker_json_finds_claims_by_words(client, gains):
+    response = client.get(reverse("claims:claim_search"), {"q": "sudzha"})
+
+    assert_status(response, 200)
+    results = response.json()["results"]
+    assert [row["statement"] for row in results] == [
+        "Battles continue in and around Sudzha; Ukrainian forces hold positions."
+    ]
+    assert results[0]["claimant"] == "Oleksandr Syrskyi"
+
+
+def test_claim_picker_is_closed_when_reading_is(client, read_closed, gains):
+    assert client.get(reverse("claims:claim_search"), {"q": "sudzha"}).status_code == 302
