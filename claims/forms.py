@@ -1,0 +1,135 @@
+"""Forms for claims. They check the shape of input; the services apply the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from claims.models import Claim, ClaimRelation, Credibility, Evidence, VerificationStatus
+from sources.models import Source
+
+RELIABILITY_CHOICES = [("", "From the outlet that first reported the claim")] + [
+    (grade, grade) for grade in "ABCDEF"
+]
+
+
+class AssessmentForm(forms.Form):
+    """A verification judgement, as ``claims.services.claim_assess`` takes it."""
+
+    status = forms.ChoiceField(choices=VerificationStatus.choices)
+    credibility = forms.TypedChoiceField(
+        choices=Credibility.choices,
+        coerce=int,
+        initial=Credibility.CANNOT_BE_JUDGED,
+        help_text="Credibility of the information on the Admiralty scale (1 best).",
+    )
+    reliability = forms.ChoiceField(
+        choices=RELIABILITY_CHOICES,
+        required=False,
+        help_text="Admiralty grade (A–F) of the reporting source's reliability.",
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why this status: what was checked and what was found.",
+    )
+
+
+class ClaimMergeForm(forms.Form):
+    """Which of the chosen claims the others duplicate, as ``claims_merge`` takes it."""
+
+    into = forms.ModelChoiceField(
+        queryset=Claim.objects.none(),
+        label="Keep",
+        help_text="The other chosen claims are merged into this one.",
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why these claims are the same assertion.",
+    )
+
+    def __init__(self, *args, claims, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = claims
+
+
+# --- forms of the analysts' pages ------------------------------------------
+
+
+class ClaimAssessForm(AssessmentForm):
+    """The claim page's assess form: the admin's fields plus one optional piece of evidence."""
+
+    evidence_stance = forms.ChoiceField(
+        label="Evidence stance",
+        choices=Evidence.Stance.choices,
+        initial=Evidence.Stance.SUPPORTS,
+        required=False,
+    )
+    evidence_url = forms.URLField(label="Evidence URL", required=False, max_length=2000)
+    evidence_source = forms.ModelChoiceField(
+        label="Evidence source (number)",
+        queryset=Source.objects.only("id", "title"),
+        required=False,
+        widget=forms.NumberInput,
+        help_text="The number of a recorded source, as shown on its page.",
+    )
+    evidence_note = forms.CharField(
+        label="Evidence note", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def evidence(self) -> list[dict]:
+        """The evidence rows for ``claim_assess``: one if a URL or a source was given."""
+        data = self.cleaned_data
+        if not (data.get("evidence_url") or data.get("evidence_source")):
+            return []
+        return [
+            {
+                "stance": data.get("evidence_stance") or Evidence.Stance.CONTEXT,
+                "url": data.get("evidence_url", ""),
+                "source": data.get("evidence_source"),
+                "note": data.get("evidence_note", ""),
+            }
+        ]
+
+
+class ClaimLinkForm(forms.Form):
+    """Relate the claim being viewed to another: "this claim <kind> the other claim"."""
+
+    kind = forms.ChoiceField(
+        label="This claim",
+        choices=ClaimRelation.Kind.choices,
+        initial=ClaimRelation.Kind.CONTRADICTS,
+    )
+    to_claim = forms.ModelChoiceField(
+        label="Other claim (number)",
+        queryset=Claim.objects.active(),
+        widget=forms.NumberInput(attrs={"min": 1}),
+        help_text="Find it with the search box, or type its number.",
+        error_messages={"invalid_choice": "No claim has this number (or it was merged)."},
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, claim: Claim | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+
+
+class EvidenceForm(forms.Form):
+    stance = forms.ChoiceField(label="Stance", choices=Evidence.Stance.choices)
+    url = forms.URLField(label="URL", required=False, max_length=2000)
+    source = forms.ModelChoiceField(
+        label="Source (number)",
+        queryset=Source.objects.only("id", "title"),
+        required=False,
+        widget=forms.NumberInput,
+        help_text="The number of a recorded source, as shown on its page.",
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClaimCompareForm(forms.Form):
+    a = forms.ModelChoiceField(
+        label="First claim (number)", queryset=Claim.objects.all(), widget=forms.NumberInput
+    )
+    b = forms.ModelChoiceField(
+        label="Second claim (number)", queryset=Claim.objects.all(), widget=forms.NumberInput
+    )

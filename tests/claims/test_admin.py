@@ -1,0 +1,473 @@
+"""The admin as the editors' workbench for claims: every page opens for an editor, the
+roles get what they need and no more, and saves go through ``claims.services``."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from claims.models import (
+    Actor,
+    ActorAlias,
+    ActorRole,
+    Appearance,
+    Assessment,
+    AttributionStep,
+    Claim,
+    ClaimRelation,
+    Evidence,
+    Place,
+    PlaceAlias,
+    Quantity,
+    Topic,
+)
+from claims.services import claim_assess, claims_merge
+from tests.factories import (
+    ActorAliasFactory,
+    ActorFactory,
+    ActorRoleFactory,
+    AppearanceFactory,
+    AssessmentFactory,
+    AttributionStepFactory,
+    ClaimFactory,
+    ClaimRelationFactory,
+    EvidenceFactory,
+    PlaceAliasFactory,
+    PlaceFactory,
+    QuantityFactory,
+    SourceFactory,
+    TopicFactory,
+)
+from tests.sources.test_admin import (
+    admin_form_data,
+    admin_status,
+    admin_url,
+    form_errors,
+    inline_row,
+)
+
+FACTORIES = {
+    Actor: ActorFactory,
+    ActorAlias: ActorAliasFactory,
+    ActorRole: ActorRoleFactory,
+    Place: PlaceFactory,
+    PlaceAlias: PlaceAliasFactory,
+    Topic: TopicFactory,
+    Claim: ClaimFactory,
+    Appearance: AppearanceFactory,
+    AttributionStep: AttributionStepFactory,
+    Quantity: QuantityFactory,
+    ClaimRelation: ClaimRelationFactory,
+    Assessment: AssessmentFactory,
+    Evidence: EvidenceFactory,
+}
+CLAIMS_MODELS = [
+    pytest.param(model, id=model._meta.model_name)
+    for model in admin.site._registry
+    if model._meta.app_label == "claims"
+]
+BODY = (
+    "The general reported that forces had regained control of 24 settlements and 259 "
+    "square kilometres. The commander said fighting continued around the town."
+)
+
+
+def changelist_action(client, action: str, claims, **fields):
+    """Post an admin action on ``claims``: the first step, or with ``fields`` the second."""
+    data = {"action": action, "_selected_action": [str(claim.pk) for claim in claims]}
+    if fields:
+        data.update(fields, apply="yes")
+    else:
+        data["index"] = "0"
+    return client.post(admin_url(Claim, "changelist"), data)
+
+
+# --- every page opens for an editor ----------------------------------------
+
+
+def test_every_claims_model_is_registered():
+    assert {param.values[0] for param in CLAIMS_MODELS} == set(FACTORIES)
+
+
+@pytest.mark.parametrize("model", CLAIMS_MODELS)
+def test_every_claims_admin_page_opens_for_an_editor(editor_client, model):
+    obj = FACTORIES[model]()
+
+    admin_status(editor_client.get(admin_url(model, "changelist")), 200)
+    admin_status(editor_client.get(admin_url(model, "changelist"), {"q": "a"}), 200)
+    # Assessments are appended by assessing a claim, never added by hand.
+    admin_status(editor_client.get(admin_url(model, "add")), 403 if model is Assessment else 200)
+    response = editor_client.get(admin_url(model, "change", obj.pk))
+    admin_status(response, 200)
+    assert str(obj) in response.content.decode()
+    if model is not Assessment:
+        admin_status(editor_client.get(admin_url(model, "history", obj.pk)), 200)
+
+
+def test_an_editor_does_not_manage_users(editor_client):
+    admin_status(editor_client.get(admin_url(get_user_model(), "changelist")), 403)
+
+
+def test_claim_changelist_queries_do_not_grow_with_rows(
+    editor_client, django_assert_max_num_queries
+):
+    topic = TopicFactory()
+    # Expected queries, 15 whatever the number of rows: session, user, the admin role check
+    # (twice), the user's and its groups' permissions (2), the topic and claimant filters'
+    # choices (2), filtered and total counts (2), the claims with claimant and counts,
+    # their quantities, their latest assessment, the date hierarchy's range and days (2).
+    budget = 15
+    QuantityFactory(claim=ClaimFactory(topics=[topic]))
+    with django_assert_max_num_queries(budget):
+        admin_status(editor_client.get(admin_url(Claim, "changelist")), 200)
+    for _ in range(20):
+        claim = ClaimFactory(topics=[topic])
+        QuantityFactory(claim=claim)
+        AppearanceFactory(claim=claim)
+        AssessmentFactory(claim=claim)
+    with django_assert_max_num_queries(budget):
+        admin_status(editor_client.get(admin_url(Claim, "changelist")), 200)
+
+
+# --- who may open the admin ------------------------------------------------------
+
+
+@pytest.mark.parametrize("client_fixture", ["viewer_client", "client", "nobody"])
+def test_viewers_users_without_a_role_and_anonymous_users_are_refused(db, request, client_fixture):
+    if client_fixture == "nobody":
+        client = request.getfixturevalue("client")
+        client.force_login(request.getfixturevalue("nobody"))
+    else:
+        client = request.getfixturevalue(client_fixture)
+    claim = ClaimFactory()
+
+    for url in (
+        reverse("admin:index"),
+        admin_url(Claim, "changelist"),
+        admin_url(Claim, "change", claim.pk),
+        admin_url(Claim, "history", claim.pk),
+    ):
+        response = client.get(url)
+        admin_status(response, 302)
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_analysts_and_editors_sign_in_to_the_admin_without_being_staff(client, editor, viewer):
+    url = reverse("admin:login")
+    refused = client.post(url, {"username": viewer.username, "password": "not-used"})
+    admin_status(refused, 200)
+    assert "analyst or editor" in refused.content.decode()
+
+    signed_in = client.post(url, {"username": editor.username, "password": "not-used"})
+    admin_status(signed_in, 302)
+    assert not editor.is_staff
+    admin_status(client.get(reverse("admin:index")), 200)
+
+
+# --- recording a claim on one page ---------------------------------------------------
+
+
+def test_an_editor_records_a_claim_with_its_quantity_and_appearance_on_one_page(
+    editor_client, editor
+):
+    claimant = ActorFactory(name="Valery Gerasimov")
+    source = SourceFactory(body=BODY)
+    data = admin_form_data(editor_client.get(admin_url(Claim, "add")))
+    data.update(statement="Forces regained 24 settlements.", claimant=claimant.pk)
+    inline_row(
+        data,
+        "quantities",
+        value="259",
+        unit="square kilometres",
+        counted="territory",
+        qualifier="exactly",
+    )
+    inline_row(data, "appearances", source=source.pk, quote="regained control of 24 settlements")
+
+    admin_status(editor_client.post(admin_url(Claim, "add"), data), 302)
+
+    claim = Claim.objects.get(statement="Forces regained 24 settlements.")
+    assert claim.history.earliest().history_change_reason == "Created"
+    assert claim.history.earliest().history_user == editor
+    quantity = claim.quantities.get()
+    assert (quantity.canonical_value, quantity.canonical_unit) == (259, "km²")
+    excerpt = claim.appearances.get().excerpt
+    assert BODY[excerpt.start : excerpt.end] == "regained control of 24 settlements"
+
+
+def test_a_quote_not_in_the_source_is_a_row_error_and_writes_nothing(editor_client):
+    source = SourceFactory(body=BODY)
+    data = admin_form_data(editor_client.get(admin_url(Claim, "add")))
+    data.update(statement="A claim never reported.", claimant=ActorFactory().pk)
+    inline_row(data, "appearances", source=source.pk, quote="words nobody wrote")
+
+    response = editor_client.post(admin_url(Claim, "add"), data)
+
+    admin_status(response, 200)
+    assert "This text does not occur in the source's body." in form_errors(response)
+    assert not Claim.objects.exists()
+
+
+def test_the_quantity_inline_shows_the_canonical_value(editor_client):
+    quantity = QuantityFactory(value=100, unit="square miles", counted="territory")
+
+    response = editor_client.get(admin_url(Claim, "change", quantity.claim.pk))
+
+    content = response.content.decode()
+    assert f"{quantity.canonical_value}" in content
+    assert "km²" in content
+    assert 'name="quantities-0-canonical_value"' not in content
+
+
+def test_editing_a_claim_goes_through_claim_update_and_shows_in_its_history(editor_client):
+    claim = ClaimFactory(statement="Forces regained 12 settlements.")
+    url = admin_url(Claim, "change", claim.pk)
+    data = admin_form_data(editor_client.get(url))
+    data["statement"] = "Forces regained 24 settlements."
+
+    admin_status(editor_client.post(url, data), 302)
+
+    claim.refresh_from_db()
+    assert (claim.statement, claim.version) == ("Forces regained 24 settlements.", 2)
+    content = editor_client.get(admin_url(Claim, "history", claim.pk)).content.decode()
+    assert "Forces regained 12 settlements." in content
+    assert "Forces regained 24 settlements." in content
+    assert "Edited" in content and "ed-editor" in content
+
+
+def test_a_merged_claim_cannot_be_edited(editor_client, editor):
+    duplicate, kept = ClaimFactory(), ClaimFactory()
+    claims_merge(duplicate=duplicate, into=kept, actor=editor)
+    url = admin_url(Claim, "change", duplicate.pk)
+
+    admin_status(editor_client.get(url), 200)
+    admin_status(editor_client.post(url, {"statement": "Rewritten"}), 403)
+
+
+# --- relations ---------------------------------------------------------------------
+
+
+def test_a_relation_added_inline_reads_contradicted_by_from_the_other_claim(editor_client):
+    claim, counter = ClaimFactory(), ClaimFactory(statement="Fighting continues around Sudzha.")
+    url = admin_url(Claim, "change", counter.pk)
+    data = inline_row(
+        admin_form_data(editor_client.get(url)),
+        "relations_out",
+        kind="contradicts",
+        to_claim=str(claim.pk),
+    )
+
+    admin_status(editor_client.post(url, data), 302)
+
+    relation = ClaimRelation.objects.get()
+    assert (relation.from_claim, relation.to_claim) == (counter, claim)
+    other_side = editor_client.get(admin_url(Claim, "change", claim.pk))
+    inline = next(
+        i for i in other_side.context["inline_admin_formsets"] if i.formset.prefix == "relations_in"
+    )
+    assert [inline.opts.wording(form.instance) for form in inline.formset.forms] == [
+        "contradicted by"
+    ]
+    assert "Fighting continues around Sudzha." in other_side.content.decode()
+
+
+def test_a_reverse_duplicate_of_a_symmetric_relation_is_a_row_error(editor_client):
+    relation = ClaimRelationFactory(kind="contradicts")
+    url = admin_url(Claim, "change", relation.to_claim.pk)
+    data = inline_row(
+        admin_form_data(editor_client.get(url)),
+        "relations_out",
+        kind="contradicts",
+        to_claim=str(relation.from_claim.pk),
+    )
+
+    response = editor_client.post(url, data)
+
+    admin_status(response, 200)
+    assert "This relation between these claims is already recorded." in form_errors(response)
+    assert ClaimRelation.objects.count() == 1
+
+
+def test_deleting_a_relation_inline_unlinks_it(editor_client):
+    relation = ClaimRelationFactory(kind="supports")
+    url = admin_url(Claim, "change", relation.from_claim.pk)
+    data = admin_form_data(editor_client.get(url))
+    data["relations_out-0-DELETE"] = "on"
+
+    admin_status(editor_client.post(url, data), 302)
+
+    assert not ClaimRelation.objects.exists()
+    assert ClaimRelation.history.latest().history_change_reason == "Unlinked"
+
+
+def test_an_analyst_relates_claims_but_cannot_edit_them(analyst_client, analyst):
+    claim, counter = ClaimFactory(statement="Original."), ClaimFactory()
+
+    added = analyst_client.post(
+        admin_url(ClaimRelation, "add"),
+        {"from_claim": counter.pk, "to_claim": claim.pk, "kind": "contradicts", "note": ""},
+    )
+    admin_status(added, 302)
+    assert ClaimRelation.objects.get().created_by == analyst
+
+    url = admin_url(Claim, "change", claim.pk)
+    admin_status(analyst_client.get(url), 200)
+    admin_status(analyst_client.post(url, {"statement": "Rewritten."}), 403)
+    admin_status(analyst_client.get(admin_url(Claim, "add")), 403)
+    claim.refresh_from_db()
+    assert claim.statement == "Original."
+
+
+def test_an_analyst_adds_evidence(analyst_client, analyst):
+    claim = ClaimFactory()
+
+    response = analyst_client.post(
+        admin_url(Evidence, "add"),
+        {"claim": claim.pk, "stance": "refutes", "url": "https://example.org/report", "note": ""},
+    )
+
+    admin_status(response, 302)
+    evidence = claim.evidence.get()
+    assert (evidence.stance, evidence.added_by) == ("refutes", analyst)
+
+
+# --- assessing -----------------------------------------------------------------------
+
+
+def test_the_assess_action_shows_its_form_first(analyst_client):
+    claims = [ClaimFactory(statement="Forces took <b>Sudzha</b>."), ClaimFactory()]
+
+    response = changelist_action(analyst_client, "assess", claims)
+
+    admin_status(response, 200)
+    content = response.content.decode()
+    assert 'name="rationale"' in content
+    assert "Forces took &lt;b&gt;Sudzha&lt;/b&gt;." in content
+    assert not Assessment.objects.exists()
+
+
+def test_an_analyst_assesses_selected_claims(analyst_client, analyst):
+    claims = [ClaimFactory(), ClaimFactory()]
+
+    response = changelist_action(
+        analyst_client,
+        "assess",
+        claims,
+        status="disputed",
+        credibility="4",
+        reliability="",
+        rationale="Contradicted by the other side; no independent confirmation.",
+    )
+
+    admin_status(response, 302)
+    for claim in claims:
+        claim.refresh_from_db()
+        assessment = claim.assessments.get()
+        assert claim.status == assessment.status == "disputed"
+        assert (assessment.credibility, assessment.assessed_by) == (4, analyst)
+    assert claims[0].history.latest().history_change_reason == "Assessed disputed"
+
+
+def test_an_assessment_without_a_rationale_is_refused_and_writes_nothing(analyst_client):
+    claim = ClaimFactory()
+
+    response = changelist_action(
+        analyst_client, "assess", [claim], status="verified", credibility="1", rationale=""
+    )
+
+    admin_status(response, 200)
+    assert response.context["form"].errors["rationale"]
+    assert not Assessment.objects.exists()
+    claim.refresh_from_db()
+    assert claim.status == "unverified"
+
+
+def test_assessments_are_history_that_nobody_changes(client, analyst_client, editor, analyst):
+    assessment = claim_assess(
+        claim=ClaimFactory(), actor=analyst, status="disputed", rationale="Unconfirmed."
+    )
+    superuser = get_user_model().objects.create_superuser("root", password="not-used")
+    client.force_login(superuser)
+
+    for user_client in (client, analyst_client):
+        admin_status(user_client.get(admin_url(Assessment, "change", assessment.pk)), 200)
+        admin_status(user_client.get(admin_url(Assessment, "add")), 403)
+        admin_status(
+            user_client.post(admin_url(Assessment, "change", assessment.pk), {"status": "false"}),
+            403,
+        )
+        admin_status(user_client.post(admin_url(Assessment, "delete", assessment.pk)), 403)
+    assessment.refresh_from_db()
+    assert assessment.status == "disputed"
+
+
+def test_the_claim_page_shows_its_assessments_as_read_only_history(editor_client, analyst):
+    claim = ClaimFactory()
+    claim_assess(claim=claim, actor=analyst, status="disputed", rationale="Unconfirmed <i>yet</i>.")
+
+    response = editor_client.get(admin_url(Claim, "change", claim.pk))
+
+    content = response.content.decode()
+    assert "Unconfirmed &lt;i&gt;yet&lt;/i&gt;." in content
+    assert 'name="assessments-TOTAL_FORMS"' in content
+    assert 'name="assessments-0-rationale"' not in content
+
+
+# --- merging -------------------------------------------------------------------------
+
+
+def test_an_editor_merges_selected_claims_into_one(editor_client):
+    kept, duplicate = ClaimFactory(), ClaimFactory()
+    AppearanceFactory(claim=duplicate)
+
+    response = changelist_action(
+        editor_client, "merge", [kept, duplicate], into=str(kept.pk), note="Same report."
+    )
+
+    admin_status(response, 302)
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == kept
+    assert kept.appearances.count() == 1
+
+
+def test_an_analyst_cannot_merge_claims(analyst_client):
+    kept, duplicate = ClaimFactory(), ClaimFactory()
+
+    changelist_action(analyst_client, "merge", [kept, duplicate], into=str(kept.pk))
+
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+
+
+# --- appearances and their attribution chain -------------------------------------------
+
+
+def test_the_claim_page_links_each_appearance_to_its_chain(editor_client):
+    appearance = AppearanceFactory()
+
+    response = editor_client.get(admin_url(Claim, "change", appearance.claim.pk))
+
+    assert admin_url(Appearance, "change", appearance.pk) in response.content.decode()
+
+
+def test_the_attribution_chain_is_recorded_on_the_appearance_page(editor_client):
+    appearance = AppearanceFactory()
+    speaker = ActorFactory(name="Valery Gerasimov")
+    url = admin_url(Appearance, "change", appearance.pk)
+    data = inline_row(
+        admin_form_data(editor_client.get(url)),
+        "chain",
+        position="0",
+        actor=str(speaker.pk),
+        label="briefing to Putin",
+        fidelity="original",
+    )
+
+    admin_status(editor_client.post(url, data), 302)
+
+    step = appearance.chain.get()
+    assert (step.actor, step.label, step.position) == (speaker, "briefing to Putin", 0)
+    content = editor_client.get(admin_url(Claim, "change", appearance.claim.pk)).content
+    assert "briefing to Putin" in content.decode()
