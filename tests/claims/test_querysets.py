@@ -1,0 +1,219 @@
+"""Read paths of claims: the building blocks find the right rows, the read paths keep a budget."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.models import Claim, Place
+from claims.services import claims_merge
+from tests.factories import (
+    ActorAliasFactory,
+    ActorFactory,
+    ActorRoleFactory,
+    AppearanceFactory,
+    AssessmentFactory,
+    AttributionStepFactory,
+    ClaimFactory,
+    ClaimRelationFactory,
+    EvidenceFactory,
+    ExcerptFactory,
+    PlaceFactory,
+    QuantityFactory,
+    SourceFactory,
+    TopicFactory,
+)
+
+
+@pytest.fixture
+def kursk(db):
+    russia = PlaceFactory(name="Russia", kind=Place.Kind.COUNTRY)
+    return PlaceFactory(name="Kursk Oblast", kind=Place.Kind.REGION, parent=russia)
+
+
+def test_about_place_includes_the_places_inside_it(kursk):
+    sudzha = PlaceFactory(name="Sudzha", parent=kursk)
+    plekhovo = PlaceFactory(name="Plekhovo", parent=sudzha)
+    elsewhere = PlaceFactory(name="Zaporizhzhia Oblast", kind=Place.Kind.REGION)
+    about_sudzha = ClaimFactory(places=[sudzha])
+    about_plekhovo = ClaimFactory(places=[plekhovo, elsewhere])
+    about_kursk = ClaimFactory(places=[kursk])
+    ClaimFactory(places=[elsewhere])
+    ClaimFactory()
+
+    assert set(Claim.objects.about_place(kursk)) == {about_sudzha, about_plekhovo, about_kursk}
+    assert set(Claim.objects.about_place(sudzha)) == {about_sudzha, about_plekhovo}
+    assert list(Claim.objects.about_place(kursk.parent).order_by("pk")) == [
+        about_sudzha,
+        about_plekhovo,
+        about_kursk,
+    ]
+
+
+def test_search_matches_statement_claimant_alias_and_excerpt(db):
+    by_statement = ClaimFactory(statement="Forces regained control of Sudzha.")
+    syrskyi = ActorFactory(name="Oleksandr Syrskyi")
+    ActorAliasFactory(actor=syrskyi, name="Syrsky")
+    ActorAliasFactory(actor=syrskyi, name="Syrskii")
+    by_alias = ClaimFactory(claimant=syrskyi, statement="Troops were repositioned.")
+    source = SourceFactory(body="The surrender of 430 soldiers near the border was alleged.")
+    by_excerpt = ClaimFactory(statement="Soldiers were captured.")
+    AppearanceFactory(
+        claim=by_excerpt, source=source, excerpt=ExcerptFactory(source=source, start=4)
+    )
+    ClaimFactory(statement="An unrelated claim about talks in Jeddah.")
+
+    assert list(Claim.objects.search("sudzha")) == [by_statement]
+    assert list(Claim.objects.search("SYRSK")) == [by_alias]
+    assert list(Claim.objects.search("surrender")) == [by_excerpt]
+    assert list(Claim.objects.search('"were repositioned" syrskii')) == [by_alias]
+    assert not Claim.objects.search("sudzha syrskii").exists()
+    assert Claim.objects.search("").count() == Claim.objects.count()
+
+
+def test_with_counts_counts_without_duplicating_rows(db):
+    claim = ClaimFactory()
+    source, other_source = SourceFactory(), SourceFactory()
+    AppearanceFactory(claim=claim, source=source)
+    AppearanceFactory(claim=claim, source=source)
+    AppearanceFactory(claim=claim, source=other_source)
+    ClaimRelationFactory(from_claim=claim, kind="contradicts")
+    ClaimRelationFactory(to_claim=claim, kind="contradicts")
+    ClaimRelationFactory(to_claim=claim, kind="supports")
+    QuantityFactory(claim=claim)
+    QuantityFactory(claim=claim)
+    lonely = ClaimFactory()
+
+    rows = list(Claim.objects.filter(pk__in=[claim.pk, lonely.pk]).with_counts().order_by("pk"))
+
+    assert len(rows) == 2
+    counted, empty = rows
+    assert (counted.appearance_count, counted.source_count, counted.counter_claim_count) == (
+        3,
+        2,
+        2,
+    )
+    assert counted.first_reported_at == min(source.published_at, other_source.published_at)
+    assert (empty.appearance_count, empty.source_count, empty.counter_claim_count) == (0, 0, 0)
+    assert empty.first_reported_at is None
+
+
+def test_with_counter_claims_finds_both_directions(db):
+    contradicted = ClaimRelationFactory(kind="contradicts")
+    supported = ClaimRelationFactory(kind="supports")
+    contested = {contradicted.from_claim, contradicted.to_claim}
+    assert set(Claim.objects.with_counter_claims()) == contested
+    assert set(Claim.objects.with_counter_claims(present=False)) == {
+        supported.from_claim,
+        supported.to_claim,
+    }
+
+
+def test_for_list_leaves_out_merged_claims(db, analyst):
+    target, duplicate = ClaimFactory(), ClaimFactory()
+    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    assert list(Claim.objects.for_list()) == [target]
+
+
+# --- query budgets ----------------------------------------------------------------
+
+
+def _claim_with_related_rows(n: int) -> Claim:
+    """A claim with ``n`` of every related row, in both relation directions."""
+    claimant = ActorFactory()
+    for _ in range(n):
+        ActorAliasFactory(actor=claimant)
+        ActorRoleFactory(actor=claimant, organisation=ActorFactory())
+    kursk = PlaceFactory()
+    claim = ClaimFactory(
+        claimant=claimant,
+        actors=[ActorFactory() for _ in range(n)],
+        places=[PlaceFactory(parent=kursk) for _ in range(n)],
+        topics=[TopicFactory() for _ in range(n)],
+    )
+    for i in range(n):
+        appearance = AppearanceFactory(claim=claim)
+        AttributionStepFactory(appearance=appearance, position=0)
+        AttributionStepFactory(appearance=appearance, position=1, actor=None, label="relay")
+        QuantityFactory(claim=claim, value=i)
+        ClaimRelationFactory(from_claim=claim, kind="contradicts")
+        ClaimRelationFactory(to_claim=claim, kind="supports")
+        assessment = AssessmentFactory(claim=claim)
+        EvidenceFactory(claim=claim, assessment=assessment, source=appearance.source)
+    return claim
+
+
+def _read_like_a_list_page(claims) -> list:
+    return [
+        (
+            claim.statement,
+            claim.claimant.name,
+            claim.appearance_count,
+            claim.source_count,
+            claim.counter_claim_count,
+            claim.first_reported_at,
+            [quantity.display for quantity in claim.quantities.all()],
+            [a.grade for a in claim.latest_assessments],
+        )
+        for claim in claims
+    ]
+
+
+def _read_like_a_claim_page(claim: Claim) -> list:
+    seen = [claim.claimant.name, claim.claimant.affiliation, claim.merged_into]
+    seen += [(role.title, role.organisation) for role in claim.claimant.roles.all()]
+    seen += [alias.name for alias in claim.claimant.aliases.all()]
+    for appearance in claim.appearances.all():
+        seen += [appearance.source.title, appearance.source.outlet.name, appearance.excerpt]
+        seen += [
+            (step.actor, step.outlet, step.source, str(step)) for step in appearance.chain.all()
+        ]
+    seen += [quantity.display for quantity in claim.quantities.all()]
+    for relation in [*claim.relations_out.all(), *claim.relations_in.all()]:
+        other = relation.other(claim)
+        seen += [relation.label_from(claim), other.statement, other.claimant.name]
+        seen += [relation.created_by]
+    for assessment in claim.assessments.all():
+        seen += [assessment.grade, assessment.assessed_by]
+        seen += [(e.source, e.excerpt) for e in assessment.evidence.all()]
+    seen += [(e.source.outlet if e.source else None, e.added_by) for e in claim.evidence.all()]
+    seen += [actor.name for actor in claim.actors.all()]
+    seen += [(place.name, place.parent.name) for place in claim.places.all()]
+    seen += [topic.name for topic in claim.topics.all()]
+    return seen
+
+
+@pytest.mark.parametrize("related", [1, 20])
+def test_for_list_query_count_does_not_grow_with_related_rows(
+    db, django_assert_max_num_queries, related
+):
+    claims = [_claim_with_related_rows(related) for _ in range(3)]
+    # 1 the claims with claimant and counts, 2 their quantities, 3 their latest assessment.
+    with django_assert_max_num_queries(3):
+        rows = _read_like_a_list_page(Claim.objects.for_list())
+    # Three claims, and the other claim of each of their relations.
+    assert len(rows) == 3 * (1 + 2 * related)
+    listed = {row[0]: row for row in rows}
+    for claim in claims:
+        row = listed[claim.statement]
+        assert row[2:5] == (related, related, related)
+        assert len(row[6]) == related
+        assert row[7] == ["C3"]
+
+
+@pytest.mark.parametrize("related", [1, 20])
+def test_for_detail_query_count_does_not_grow_with_related_rows(
+    db, django_assert_max_num_queries, related
+):
+    claim = _claim_with_related_rows(related)
+    # 1 the claim with claimant, affiliation, merged_into and counts; 2 claimant roles with
+    # organisations; 3 claimant aliases; 4 appearances with source, outlet, excerpt; 5 their
+    # chains with actor, outlet, source; 6 quantities; 7 relations out with the other claim
+    # and its claimant; 8 relations in, the same; 9 assessments with assessor; 10 their
+    # evidence with source and excerpt; 11 evidence with source, outlet, excerpt, adder;
+    # 12 actors; 13 places with parent; 14 topics.
+    with django_assert_max_num_queries(14):
+        detail = Claim.objects.for_detail().get(pk=claim.pk)
+        seen = _read_like_a_claim_page(detail)
+    assert detail.appearance_count == related
+    assert detail.counter_claim_count == related
+    assert len(seen) > 10 * related
