@@ -1,0 +1,130 @@
+"""``manage.py load_demo``: the worked example, and an editor to explore it with.
+
+Loads ``fixtures/seed_article.json`` (the novinite.com article of 13 March
+2025, modelled completely) unless it is already there, then gives the demo
+user ``editor`` the editor role and a new random password, printed once.
+There is never a fixed password: each run replaces the last one.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from urllib.parse import urljoin
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.urls import reverse
+
+from claimsbase.permissions import EDITOR, role_grant
+from sources.models import Source
+
+FIXTURE = Path("fixtures") / "seed_article.json"  # under the project directory
+DEMO_USERNAME = "editor"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data (the seed article) if it is not loaded yet, and set up the demo "
+        f"user '{DEMO_USERNAME}' in the editor role with a new random password."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--no-user",
+            action="store_true",
+            help="Only load the demo data; create no user and print no password.",
+        )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="Where the site is served, for the sign-in instructions.",
+        )
+
+    def handle(self, *args, no_user: bool, url: str, **options) -> None:
+        if not no_user and not settings.DEBUG:
+            raise CommandError(
+                "The demo editor is for development only, and DEBUG is off. "
+                "Pass --no-user to load the demo data alone."
+            )
+        self.load_fixture()
+        if not no_user:
+            site = url if url.endswith("/") else f"{url}/"
+            admin = urljoin(site, reverse("admin:index"))
+            password = self.demo_editor()
+            self.print_sign_in(site, admin, password)
+
+    def load_fixture(self) -> None:
+        """Load the fixture once; later runs leave the demo records as they are.
+
+        Reloading would reset edited demo claims to their shipped status while
+        the assessments made since stay, so a claim's status would no longer
+        be its latest assessment.
+        """
+        fixture = Path(settings.BASE_DIR) / FIXTURE
+        entries = json.loads(fixture.read_text(encoding="utf-8"))
+        hashes = [
+            entry["fields"]["content_hash"]
+            for entry in entries
+            if entry["model"] == "sources.source" and entry["fields"]["content_hash"]
+        ]
+        if Source.objects.filter(content_hash__in=hashes).exists():
+            self.stdout.write("The demo data is already loaded; left as it is.")
+            return
+        taken = self.ids_in_use(entries)
+        if taken:
+            self.stderr.write(
+                self.style.WARNING(
+                    "Not loading the demo data: the database already holds other records with "
+                    f"its ids ({', '.join(taken)}), which loading would overwrite."
+                )
+            )
+            return
+        call_command("loaddata", str(fixture), verbosity=0)
+        claims = sum(entry["model"] == "claims.claim" for entry in entries)
+        self.stdout.write(self.style.SUCCESS(f"Loaded the demo data: {claims} claims."))
+
+    @staticmethod
+    def ids_in_use(entries: list[dict]) -> list[str]:
+        """The models whose rows already use an id the fixture needs."""
+        wanted: dict[str, list[int]] = {}
+        for entry in entries:
+            wanted.setdefault(entry["model"], []).append(entry["pk"])
+        return [
+            label
+            for label, pks in wanted.items()
+            if apps.get_model(label)._default_manager.filter(pk__in=pks).exists()
+        ]
+
+    @transaction.atomic
+    def demo_editor(self) -> str:
+        """Make sure the demo editor exists in the editor role; give it a new password."""
+        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.is_active = True
+        user.save()
+        role_grant(user=user, role=EDITOR)
+        return password
+
+    def print_sign_in(self, site: str, admin: str, password: str) -> None:
+        rule = "-" * 64
+        self.stdout.write(
+            "\n".join(
+                [
+                    rule,
+                    f"  claimsbase:  {site}",
+                    f"  admin:       {admin}",
+                    "  Sign in as the demo editor:",
+                    f"    username:  {DEMO_USERNAME}",
+                    f"    password:  {password}",
+                    "  (A new password is set every time load_demo runs.)",
+                    rule,
+                ]
+            )
+        )

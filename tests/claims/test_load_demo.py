@@ -1,0 +1,112 @@
+"""``manage.py load_demo``, which ``make run`` calls: demo data and an editor to sign in as."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from claims.models import Assessment, Claim, ClaimRelation
+from claimsbase.permissions import EDITOR, can_use_admin, has_role
+from sources.models import Source
+from tests.factories import ClaimFactory
+from tests.helpers import assert_status
+
+
+@pytest.fixture
+def development(settings):
+    """The demo editor is only made in development."""
+    settings.DEBUG = True
+
+
+def load_demo(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("load_demo", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def password_in(output: str) -> str:
+    match = re.search(r"password:\s+(\S+)", output)
+    assert match, f"no password printed in:\n{output}"
+    return match.group(1)
+
+
+def counts() -> tuple[int, ...]:
+    return (
+        Claim.objects.count(),
+        Source.objects.count(),
+        Assessment.objects.count(),
+        ClaimRelation.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+def test_loads_the_demo_and_prints_how_to_sign_in_as_an_editor(db, development):
+    output, _ = load_demo()
+
+    assert Claim.objects.count() >= 15
+    editor = get_user_model().objects.get(username="editor")
+    assert has_role(editor, EDITOR)
+    assert can_use_admin(editor)
+    assert list(editor.groups.values_list("name", flat=True)) == [EDITOR]
+    password = password_in(output)
+    assert editor.check_password(password)
+    assert "http://127.0.0.1:8000/" in output
+    assert "http://127.0.0.1:8000/admin/" in output
+    assert "username:  editor" in output
+
+    client = Client()
+    assert client.login(username="editor", password=password)
+    assert_status(client.get("/admin/"), 200)
+
+
+def test_running_twice_sets_a_new_password_and_duplicates_nothing(db, development):
+    first_output, _ = load_demo()
+    before = counts()
+
+    second_output, _ = load_demo()
+
+    assert counts() == before
+    assert "already loaded" in second_output
+    first, second = password_in(first_output), password_in(second_output)
+    assert first != second
+    editor = get_user_model().objects.get(username="editor")
+    assert editor.check_password(second)
+    assert not editor.check_password(first)
+
+
+def test_no_user_loads_the_demo_alone(db, settings):
+    settings.DEBUG = False  # loading the data alone is fine outside development
+
+    output, _ = load_demo("--no-user")
+
+    assert Claim.objects.count() >= 15
+    assert not get_user_model().objects.exists()
+    assert "password" not in output
+
+
+def test_refuses_to_make_a_demo_editor_outside_development(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--no-user"):
+        load_demo()
+
+    assert not get_user_model().objects.exists()
+    assert not Claim.objects.exists()
+
+
+def test_does_not_overwrite_records_that_hold_the_demos_ids(db, development):
+    """A database with other data keeps it; the demo is not forced over it."""
+    claim = ClaimFactory(pk=1, statement="An editor's own claim.")
+
+    _, errors = load_demo("--no-user")
+
+    assert "Not loading the demo data" in errors
+    claim.refresh_from_db()
+    assert claim.statement == "An editor's own claim."
+    assert Claim.objects.count() == 1
