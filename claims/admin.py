@@ -42,13 +42,25 @@ from claims.services import (
     evidence_add,
     quantities_record,
 )
-from claimsbase.admin import ServiceAdmin, ServiceInline, adopt, is_changelist, place_errors
+from claimsbase.admin import (
+    ServiceAdmin,
+    ServiceInline,
+    adopt,
+    expected_version,
+    is_changelist,
+    place_errors,
+)
 from claimsbase.permissions import can
+from claimsbase.services import record_save
 
 RECORD_FIELDS = ("version", "created_at", "updated_at")
 RECORD_FIELDSET = ("Record", {"classes": ("collapse",), "fields": RECORD_FIELDS})
 QUANTITY_CANONICAL = ("canonical_value", "canonical_value_max", "canonical_unit")
 QUOTE_FIELDS = {"exact": "quote", "start": "quote_start"}
+CLAIM_FORM_FIELDS = (
+    "statement", "claimant", "asserted_on", "period_start", "period_end",
+    "actors", "places", "topics", "notes",
+)  # fmt: skip
 
 
 # --- actors, places, topics ----------------------------------------------
@@ -268,7 +280,9 @@ class QuantityInline(ServiceInline, admin.TabularInline):
         return None
 
 
-def relation_save(request, relation: ClaimRelation, form, *, change: bool) -> None:
+def relation_save(
+    request, relation: ClaimRelation, form, *, change: bool, version: int | None = None
+) -> None:
     """Save an admin-edited relation through the relation services.
 
     A relation that now links other claims or says something else is a new
@@ -276,10 +290,12 @@ def relation_save(request, relation: ClaimRelation, form, *, change: bool) -> No
     duplicate checks of ``claims_link`` apply. A changed note is an edit.
     """
     if change and not {"from_claim", "to_claim", "kind"} & set(form.changed_data):
-        relation.save_validated(reason="Note edited in the admin")
+        record_save(record=relation, actor=request.user, expected_version=version)
         return
     if change:
-        claims_unlink(relation=ClaimRelation.objects.get(pk=relation.pk), actor=request.user)
+        previous = ClaimRelation.objects.get(pk=relation.pk)
+        previous.lock_version(version)
+        claims_unlink(relation=previous, actor=request.user)
     linked = claims_link(
         from_claim=relation.from_claim,
         to_claim=relation.to_claim,
@@ -454,8 +470,9 @@ class ClaimAdmin(ServiceAdmin):
     def save_object(self, request, obj, form, *, change: bool) -> None:
         data = form.cleaned_data
         if change:
-            changes = {name: data[name] for name in form.changed_data}
-            claim_update(claim=obj, actor=request.user, **changes)
+            changes = {name: data[name] for name in form.changed_data if name in CLAIM_FORM_FIELDS}
+            version = expected_version(form)
+            claim_update(claim=obj, actor=request.user, expected_version=version, **changes)
         else:
             adopt(obj, claim_create(actor=request.user, **data))
 
@@ -647,7 +664,7 @@ class ClaimRelationAdmin(ServiceAdmin):
         return super().get_queryset(request).for_list()
 
     def save_object(self, request, obj, form, *, change: bool) -> None:
-        relation_save(request, obj, form, change=change)
+        relation_save(request, obj, form, change=change, version=expected_version(form))
 
     def delete_model(self, request, obj) -> None:
         claims_unlink(relation=obj, actor=request.user)

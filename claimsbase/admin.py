@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
+from django.forms import BaseForm, HiddenInput, IntegerField
 from django.forms.models import InlineForeignKeyField
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -107,6 +107,19 @@ def _with_refusals(form_class: type[BaseForm], request) -> type[BaseForm]:
     return RefusedForm
 
 
+def _with_version(form_class: type[BaseForm], obj) -> type[BaseForm]:
+    """Carry the version the editor read, so that saving over a newer edit is refused."""
+    if obj is None or not hasattr(obj, "lock_version"):
+        return form_class
+    field = IntegerField(widget=HiddenInput, required=False, initial=obj.version)
+    return type(form_class.__name__, (form_class,), {"expected_version": field})
+
+
+def expected_version(form: BaseForm) -> int | None:
+    """The version of the object the editor's form was rendered from, if it carries one."""
+    return form.cleaned_data.get("expected_version")
+
+
 def adopt(obj, saved) -> None:
     """Make the admin's ``obj`` the row a service created.
 
@@ -149,8 +162,12 @@ class ServiceAdmin(SimpleHistoryAdmin):
     """A model admin whose saves go through services and whose history is readable.
 
     Subclasses override ``save_object`` (the object itself) and
-    ``save_m2m``; inline rows are saved by their ``ServiceInline``.
+    ``save_m2m``; inline rows are saved by their ``ServiceInline``. The
+    change form carries the version it showed (``expected_version``), and
+    the services refuse the save if someone saved the object since.
     """
+
+    change_form_template = "admin/claimsbase/change_form.html"
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -162,7 +179,8 @@ class ServiceAdmin(SimpleHistoryAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        return _with_refusals(super().get_form(request, obj, change, **kwargs), request)
+        form = _with_version(super().get_form(request, obj, change, **kwargs), obj)
+        return _with_refusals(form, request)
 
     def save_model(self, request, obj, form, change) -> None:
         if change and not form.has_changed():
@@ -171,7 +189,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
             self.save_object(request, obj, form, change=change)
 
     def save_object(self, request, obj, form, *, change: bool) -> None:
-        record_save(record=obj, actor=request.user)
+        record_save(record=obj, actor=request.user, expected_version=expected_version(form))
 
     def save_m2m(self, request, form, *, change: bool) -> None:
         form.save_m2m()

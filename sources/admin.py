@@ -10,7 +10,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from claimsbase.admin import ServiceAdmin, ServiceInline, adopt, is_changelist
+from claimsbase.admin import (
+    ServiceAdmin,
+    ServiceInline,
+    adopt,
+    expected_version,
+    is_changelist,
+)
 from sources.models import Excerpt, Outlet, Source
 from sources.services import excerpt_create, source_ingest, source_update
 
@@ -127,9 +133,14 @@ class SourceAdmin(ServiceAdmin):
         return source.excerpt_count
 
     def save_object(self, request, obj, form, *, change: bool) -> None:
-        fields = {name: value for name, value in form.cleaned_data.items() if name != "cites"}
+        fields = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name not in ("cites", "expected_version")
+        }
         if change:
-            source_update(source=obj, actor=request.user, **fields)
+            version = expected_version(form)
+            source_update(source=obj, actor=request.user, expected_version=version, **fields)
         else:
             cites = list(form.cleaned_data.get("cites") or [])
             adopt(obj, source_ingest(actor=request.user, cites=cites, **fields))

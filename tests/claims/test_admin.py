@@ -23,7 +23,7 @@ from claims.models import (
     Quantity,
     Topic,
 )
-from claims.services import claim_assess, claims_merge
+from claims.services import claim_assess, claim_update, claims_merge
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -235,6 +235,23 @@ def test_editing_a_claim_goes_through_claim_update_and_shows_in_its_history(edit
     assert "Forces regained 12 settlements." in content
     assert "Forces regained 24 settlements." in content
     assert "Edited" in content and "ed-editor" in content
+
+
+def test_saving_over_a_newer_edit_is_refused_and_keeps_it(editor_client, analyst):
+    claim = ClaimFactory(statement="Original.")
+    url = admin_url(Claim, "change", claim.pk)
+    data = admin_form_data(editor_client.get(url))
+    claim_update(claim=Claim.objects.get(pk=claim.pk), actor=analyst, statement="Newer edit.")
+    data["statement"] = "Edit made on the old page."
+
+    response = editor_client.post(url, data)
+
+    admin_status(response, 200)
+    assert "This record was changed since you read it; reload it and retry." in form_errors(
+        response
+    )
+    claim.refresh_from_db()
+    assert claim.statement == "Newer edit."
 
 
 def test_a_merged_claim_cannot_be_edited(editor_client, editor):
@@ -471,3 +488,121 @@ def test_the_attribution_chain_is_recorded_on_the_appearance_page(editor_client)
     assert (step.actor, step.label, step.position) == (speaker, "briefing to Putin", 0)
     content = editor_client.get(admin_url(Claim, "change", appearance.claim.pk)).content
     assert "briefing to Putin" in content.decode()
+
+
+def test_changing_a_relations_kind_inline_relinks_it(editor_client):
+    relation = ClaimRelationFactory(kind="supports")
+    url = admin_url(Claim, "change", relation.from_claim.pk)
+    data = admin_form_data(editor_client.get(url))
+    data["relations_out-0-kind"] = "contradicts"
+
+    admin_status(editor_client.post(url, data), 302)
+
+    relinked = ClaimRelation.objects.get()
+    assert (relinked.from_claim, relinked.to_claim) == (relation.from_claim, relation.to_claim)
+    assert relinked.kind == "contradicts"
+
+
+def test_the_claim_picker_offers_only_claims_that_were_not_merged(editor_client, editor):
+    kept = ClaimFactory(statement="Sudzha was retaken.")
+    duplicate = ClaimFactory(statement="Sudzha was retaken, officials said.")
+    claims_merge(duplicate=duplicate, into=kept, actor=editor)
+    params = {
+        "term": "Sudzha",
+        "app_label": "claims",
+        "model_name": "claimrelation",
+        "field_name": "to_claim",
+    }
+
+    response = editor_client.get(reverse("admin:autocomplete"), params)
+
+    admin_status(response, 200)
+    assert [row["id"] for row in response.json()["results"]] == [str(kept.pk)]
+
+
+# --- derived and unique fields give form errors, not server errors ----------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "existing", "post", "message"),
+    [
+        pytest.param(
+            Actor,
+            lambda: ActorFactory(name="Oleksandr Syrskyi", kind="person"),
+            lambda _: {"name": "Oleksandr Syrskyi", "kind": "person"},
+            "An actor of this kind with this name already exists.",
+            id="actor",
+        ),
+        pytest.param(
+            Place,
+            lambda: PlaceFactory(name="Kursk Oblast", kind="region"),
+            lambda _: {"name": "Kursk Oblast", "kind": "region"},
+            "A top-level place with this name already exists.",
+            id="top-level-place",
+        ),
+        pytest.param(
+            ActorAlias,
+            lambda: ActorAliasFactory(name="Syrsky"),
+            lambda alias: {"actor": alias.actor.pk, "name": "Syrsky"},
+            "This actor already has this alias.",
+            id="actor-alias",
+        ),
+        pytest.param(
+            Topic,
+            lambda: TopicFactory(name="Kursk incursion"),
+            lambda _: {"name": "Kursk incursion"},
+            "Topic with this Name already exists.",
+            id="topic",
+        ),
+    ],
+)
+def test_a_duplicate_entered_in_the_admin_is_a_form_error(
+    editor_client, model, existing, post, message
+):
+    obj = existing()
+    data = admin_form_data(editor_client.get(admin_url(model, "add")))
+    data.update(post(obj))
+
+    response = editor_client.post(admin_url(model, "add"), data)
+
+    admin_status(response, 200)
+    assert form_errors(response) == [message]
+    assert model.objects.count() == 1
+
+
+# --- the roles hold exactly what the admin needs -------------------------------------
+
+
+def _codenames(user) -> set[str]:
+    return {perm.split(".", 1)[1] for perm in user.get_all_permissions()}
+
+
+def test_a_viewer_holds_only_view_permissions(viewer):
+    assert _codenames(viewer)
+    assert all(codename.startswith("view_") for codename in _codenames(viewer))
+
+
+def test_an_analyst_writes_only_assessments_relations_and_evidence(analyst):
+    writes = {c for c in _codenames(analyst) if not c.startswith("view_")}
+
+    assert writes == {
+        "add_assessment",
+        "add_claimrelation",
+        "change_claimrelation",
+        "delete_claimrelation",
+        "add_evidence",
+        "change_evidence",
+        "delete_evidence",
+    }
+
+
+def test_an_editor_may_write_everything_but_assessment_history(editor):
+    codenames = _codenames(editor)
+    for model in [*FACTORIES, *(m for m in admin.site._registry if m._meta.app_label == "sources")]:
+        name = model._meta.model_name
+        expected = {f"view_{name}", f"add_{name}"}
+        if model is not Assessment:
+            expected |= {f"change_{name}", f"delete_{name}"}
+        assert expected <= codenames, name
+    assert {"change_assessment", "delete_assessment"}.isdisjoint(codenames)
+    assert "merge_claim" in codenames

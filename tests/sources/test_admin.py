@@ -290,6 +290,21 @@ def test_the_excerpt_add_page_anchors_through_the_service(editor_client):
     assert Excerpt.objects.get().start == BODY.index("24 settlements")
 
 
+def test_saving_a_source_over_a_newer_edit_is_refused(editor_client):
+    source = SourceFactory(title="First title")
+    url = admin_url(Source, "change", source.pk)
+    data = admin_form_data(editor_client.get(url))
+    admin_status(editor_client.post(url, {**data, "title": "Second title"}), 302)
+
+    response = editor_client.post(url, {**data, "title": "Stale title"})
+
+    admin_status(response, 200)
+    assert "This record was changed since you read it; reload it and retry." in form_errors(
+        response
+    )
+    assert Source.objects.get(pk=source.pk).title == "Second title"
+
+
 def test_source_history_page_shows_who_changed_what_and_why(editor_client):
     source = SourceFactory(title="Old title")
     url = admin_url(Source, "change", source.pk)
