@@ -1,0 +1,160 @@
+"""The OpenAPI schema, the local docs, tokens, errors outside any endpoint, and ClaimReview."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+from knox.models import AuthToken
+from pyld import jsonld
+
+from claims.models import Claim
+from tests.helpers import assert_status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    cache.clear()
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    # --fail-on-warn turns every drf-spectacular warning into a failure.
+    target = tmp_path / "schema.json"
+    call_command(
+        "spectacular",
+        "--fail-on-warn",
+        "--validate",
+        "--format",
+        "openapi-json",
+        "--file",
+        str(target),
+    )
+    schema = json.loads(target.read_text())
+    assert "/api/v1/claims/{id}/assessments/" in schema["paths"]
+    claim_list = schema["paths"]["/api/v1/claims/"]["get"]
+    names = {p["name"] for p in claim_list["parameters"]}
+    assert {"status", "place", "q", "as_of", "cursor", "page_size", "ordering"} <= names
+    assert "412" in schema["paths"]["/api/v1/claims/{id}/"]["patch"]["responses"]
+
+
+def test_schema_and_docs_are_served_without_a_cdn(client):
+    assert_status(client.get("/api/schema/"), 200)
+    docs = client.get("/api/docs/")
+    assert_status(docs, 200)
+    html = docs.content.decode()
+    assert "swagger-ui" in html
+    assert "cdn" not in html.lower()
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_unknown_claim_is_a_json_404(client):
+    response = client.get("/api/v1/claims/999999999/")
+    assert_status(response, 404)
+    assert set(response.json()) == {"status", "code", "detail", "errors"}
+
+
+def test_method_not_allowed_is_a_json_405(editor_client):
+    response = editor_client.put("/api/v1/claims/", {}, content_type="application/json")
+    assert_status(response, 405)
+    assert response.json()["status"] == 405
+
+
+def test_token_sign_in_list_and_revoke(viewer):
+    viewer.set_password("correct horse battery")
+    viewer.save()
+    basic = Client()
+    response = basic.post(
+        "/api/v1/tokens/",
+        headers={"Authorization": "Basic " + _b64(f"{viewer.username}:correct horse battery")},
+    )
+    assert_status(response, 201)
+    token, key = response.json()["token"], response.json()["token_key"]
+    # Only a hash is stored.
+    assert not AuthToken.objects.filter(digest=token).exists()
+    assert token not in {t.digest for t in AuthToken.objects.all()}
+
+    script = Client(headers={"Authorization": f"Token {token}"})
+    assert_status(script.get("/api/v1/claims/"), 200)
+    assert [t["token_key"] for t in script.get("/api/v1/tokens/").json()] == [key]
+    assert_status(script.delete(f"/api/v1/tokens/{key}/"), 204)
+    assert_status(script.get("/api/v1/claims/"), 401)
+
+
+def test_wrong_password_gets_no_token(viewer):
+    response = Client().post(
+        "/api/v1/tokens/", headers={"Authorization": "Basic " + _b64(f"{viewer.username}:nope")}
+    )
+    assert_status(response, 401)
+
+
+def test_anonymous_requests_are_throttled(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "100/minute"},
+    }
+    assert [client.get("/api/v1/topics/").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/api/v1/topics/").json()["code"] == "throttled"
+
+
+def _b64(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode()).decode()
+
+
+# --- ClaimReview of the worked example ---------------------------------------
+
+GOOGLE_REQUIRED = {"claimReviewed", "reviewRating", "url", "author"}
+
+
+def test_claimreview_of_the_seed_parses_as_json_ld(seed, client):
+    response = client.get("/api/v1/claims/claimreview/")
+    assert_status(response, 200)
+    assert response["Content-Type"].startswith("application/ld+json")
+    document = response.json()
+    reviews = document["@graph"]
+    assert len(reviews) == Claim.objects.active().count() > 0
+    for review in reviews:
+        assert set(review) >= GOOGLE_REQUIRED
+        assert review["@type"] == "ClaimReview"
+        assert "alternateName" in review["reviewRating"]
+        assert review["itemReviewed"]["@type"] == "Claim"
+        assert review["itemReviewed"]["author"]["name"]
+        assert review["itemReviewed"]["appearance"]
+        assert review["datePublished"]
+    # Expanding with the schema.org context offline: swap in a minimal inline context.
+    offline = {**document, "@context": {"@vocab": "https://schema.org/"}}
+    expanded = jsonld.expand(offline)
+    types = {node["@type"][0] for node in expanded}
+    assert types == {"https://schema.org/ClaimReview"}
+
+
+def test_claimreview_of_one_seed_claim(seed, client):
+    claim = Claim.objects.active().filter(statement__icontains="24 settlements").first()
+    assert claim is not None
+    response = client.get(f"/api/v1/claims/{claim.pk}/claimreview/")
+    assert_status(response, 200)
+    review = response.json()
+    assert review["@context"] == "https://schema.org"
+    assert review["claimReviewed"] == claim.statement
+    assert "Gerasimov" in review["itemReviewed"]["author"]["name"]
+    offline = {**review, "@context": {"@vocab": "https://schema.org/"}}
+    assert jsonld.expand(offline)[0]["@type"] == ["https://schema.org/ClaimReview"]
+
+
+def test_csv_of_the_seed(seed, client):
+    response = client.get("/api/v1/claims/csv/?q=Gerasimov")
+    assert_status(response, 200)
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("id,statement,claimant_id,claimant,status")
+    assert any("24" in line for line in lines[1:])
