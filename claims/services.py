@@ -208,10 +208,12 @@ def claim_assess(
     ``assessed_at`` may be given to import an earlier judgement, never a
     future one.
     """
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    given, claim = claim, Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.merged_into_id:
         raise ValidationError("This claim was merged into another; assess that one instead.")
     now = timezone.now()
+    if assessed_at and timezone.is_naive(assessed_at):
+        assessed_at = timezone.make_aware(assessed_at)
     if assessed_at and assessed_at > now:
         raise ValidationError({"assessed_at": "An assessment cannot be dated in the future."})
     assessment = Assessment(
@@ -231,6 +233,8 @@ def claim_assess(
         except ValidationError as error:
             raise _prefixed(error, f"evidence.{index}") from None
     _claim_refresh_status(claim, reason=f"Assessed {assessment.get_status_display().lower()}")
+    # The caller's copy shows the new status too (a page or response built from it).
+    given.status, given.version = claim.status, claim.version
     return assessment
 
 

@@ -243,6 +243,24 @@ def test_status_follows_the_latest_assessment_also_when_an_older_one_is_imported
     assert claim.assessments.count() == 3
 
 
+def test_the_callers_copy_of_the_claim_shows_the_new_status(db, analyst):
+    claim = ClaimFactory()
+    claim_assess(claim=claim, actor=analyst, status="disputed", rationale="Denied.")
+    assert (claim.status, claim.version) == ("disputed", 2)
+
+
+def test_a_date_without_time_zone_is_read_in_the_site_time_zone(db, analyst):
+    claim = ClaimFactory()
+    assessment = claim_assess(
+        claim=claim,
+        actor=analyst,
+        status="verified",
+        rationale="Imported.",
+        assessed_at=datetime.datetime(2025, 3, 13, 9, 30),
+    )
+    assert assessment.assessed_at == datetime.datetime(2025, 3, 13, 9, 30, tzinfo=datetime.UTC)
+
+
 def test_a_future_assessment_is_refused(db, analyst):
     claim = ClaimFactory()
     with refused(Assessment, "An assessment cannot be dated in the future.", field="assessed_at"):
