@@ -18,7 +18,6 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, pagination, serializers, status, throttling
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 # Service ValidationError codes that are not "your input is malformed".
 CONFLICT_CODES = {"duplicate_relation", "duplicate_url", "duplicate_body", "protected"}
@@ -103,6 +102,9 @@ def exception_handler(exc, context):
     A service's Django ``ValidationError`` becomes a 400 with field messages,
     or a 409 / 412 when its code says it is a conflict or a stale version.
     """
+    # Imported here: DRF's settings import this module while rest_framework.views loads.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, (DjangoValidationError, ProtectedError, RestrictedError)):
         exc = _from_django(exc)
     response = drf_exception_handler(exc, context)
