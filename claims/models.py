@@ -835,6 +835,12 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.grade})"
 
+    def save(self, *args, **kwargs):
+        # A judgement once made stays as it was; a new view is a new assessment.
+        if not self._state.adding:
+            raise ValidationError("An assessment is never edited; record a new one instead.")
+        super().save(*args, **kwargs)
+
     @property
     def grade(self) -> str:
         return f"{self.reliability}{self.credibility}"

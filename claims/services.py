@@ -348,9 +348,9 @@ def claims_merge(*, duplicate: Claim, into: Claim, actor, note: str = "") -> Cla
     _move(duplicate.appearances.all(), claim_field="claim", into=into, reason=reason)
     _move(duplicate.quantities.all(), claim_field="claim", into=into, reason=reason)
     _move(duplicate.evidence.all(), claim_field="claim", into=into, reason=reason)
-    for assessment in duplicate.assessments.all():
-        assessment.claim = into
-        assessment.save()
+    # Assessments are never edited, and carry no history rows of their own: they
+    # change claim in one statement and keep every judgement as it was made.
+    duplicate.assessments.update(claim=into)
 
     existing = {
         (r.from_claim_id, r.to_claim_id, r.kind) for r in ClaimRelation.objects.involving(into)

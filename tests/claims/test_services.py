@@ -286,6 +286,12 @@ def test_assessments_are_appended_and_never_edited(db, analyst):
     assert list(Assessment.objects.order_by("pk").values_list(*fields))[:1] == first
     assert Assessment.objects.count() == 2
 
+    assessment = Assessment.objects.earliest()
+    assessment.status = "verified"
+    with refused(Assessment, "An assessment is never edited; record a new one instead."):
+        assessment.save()
+    assert Assessment.objects.earliest().status == "in_review"
+
 
 def test_assessment_takes_the_reliability_of_the_first_reporting_outlet(db, analyst):
     claim = ClaimFactory()
