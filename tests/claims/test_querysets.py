@@ -217,3 +217,32 @@ def test_for_detail_query_count_does_not_grow_with_related_rows(
     assert detail.appearance_count == related
     assert detail.counter_claim_count == related
     assert len(seen) > 10 * related
+
+
+def test_for_detail_reads_relations_from_both_sides_without_more_queries(
+    db, django_assert_num_queries
+):
+    claim = ClaimFactory(statement="Russian forces regained control of Sudzha.")
+    counter = ClaimFactory(statement="Fighting continues around Sudzha.")
+    answer = ClaimFactory(statement="Kyiv answered the claim.")
+    ClaimRelationFactory(from_claim=counter, to_claim=claim, kind="contradicts")
+    ClaimRelationFactory(from_claim=answer, to_claim=claim, kind="responds_to")
+    ClaimRelationFactory(from_claim=claim, to_claim=answer, kind="supersedes")
+
+    detail = Claim.objects.for_detail().get(pk=claim.pk)
+    counter_side = Claim.objects.for_detail().get(pk=counter.pk)
+    with django_assert_num_queries(0):
+        read = sorted(
+            (relation.label_from(detail), relation.other(detail).statement)
+            for relation in [*detail.relations_out.all(), *detail.relations_in.all()]
+        )
+        other_side = [
+            (relation.label_from(counter_side), relation.other(counter_side).claimant.name)
+            for relation in counter_side.relations_out.all()
+        ]
+    assert read == [
+        ("contradicted by", "Fighting continues around Sudzha."),
+        ("responded to by", "Kyiv answered the claim."),
+        ("supersedes", "Kyiv answered the claim."),
+    ]
+    assert other_side == [("contradicts", claim.claimant.name)]
