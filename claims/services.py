@@ -376,6 +376,8 @@ def claims_merge(*, duplicate: Claim, into: Claim, actor, note: str = "") -> Cla
     _move(duplicate.merged_claims.all(), claim_field="merged_into", into=into, reason=reason)
 
     duplicate.merged_into = into
+    # Its judgements now belong to ``into``; what it showed before stays in its history.
+    duplicate.status = VerificationStatus.UNVERIFIED
     if note:
         duplicate.notes = f"{duplicate.notes}\n\nMerged: {note}".strip()
     duplicate.save_validated(reason=reason)

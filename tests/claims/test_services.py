@@ -548,6 +548,13 @@ def test_merge_sets_the_target_status_from_its_latest_assessment(merge_case, ana
     _assert_status_is_latest(target)
     assert target.status == "disputed"  # the duplicate's later judgement
 
+    # Every claim's status is its latest assessment's, or unverified without one.
+    for claim in Claim.objects.all():
+        latest = claim.assessments.order_by("-assessed_at", "-id").first()
+        assert claim.status == (latest.status if latest else "unverified"), claim
+    duplicate.refresh_from_db()
+    assert duplicate.history.filter(status="disputed").exists()
+
 
 def test_merge_into_itself_is_refused(db, analyst):
     claim = ClaimFactory()
