@@ -26,6 +26,7 @@ from claims.querysets import (
     AssessmentQuerySet,
     ClaimQuerySet,
     ClaimRelationQuerySet,
+    EvidenceQuerySet,
     PlaceQuerySet,
     TopicQuerySet,
 )
@@ -888,6 +889,7 @@ class Evidence(TrackedModel):
         editable=False,
     )
 
+    objects = EvidenceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

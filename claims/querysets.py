@@ -124,6 +124,15 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(assessed_at__lte=moment)
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def for_list(self) -> EvidenceQuerySet:
+        """Evidence rows with the source, excerpt and who added it, in one query."""
+        return self.select_related("source", "excerpt", "added_by")
+
+    def for_detail(self) -> EvidenceQuerySet:
+        return self.for_list()
+
+
 class ClaimQuerySet(models.QuerySet):
     # --- building blocks -------------------------------------------------
     def active(self) -> ClaimQuerySet:

@@ -297,13 +297,6 @@ class EvidenceViewSet(RecordViewSet):
     filterset_class = EvidenceFilterSet
     ordering_fields = ["id", "created_at"]
 
-    def get_queryset(self):
-        # Evidence has no workflow of its own; its one read path is this join.
-        return Evidence.objects.select_related("source", "excerpt", "added_by")
-
-    def reload(self, instance):
-        return self.get_queryset().get(pk=instance.pk)
-
     def get_serializer_class(self):
         if self.action == "create":
             return EvidenceCreateSerializer
