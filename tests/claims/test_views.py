@@ -458,3 +458,50 @@ def test_claim_picker_json_finds_claims_by_words(client, gains):
 
 def test_claim_picker_is_closed_when_reading_is(client, read_closed, gains):
     assert client.get(reverse("claims:claim_search"), {"q": "sudzha"}).status_code == 302
+
+
+# --- the worked example ------------------------------------------------------------
+
+
+def test_seed_claim_page_shows_claimant_tass_quantities_and_counter_claim(client, seed):
+    from claims.models import Claim
+
+    claim = Claim.objects.get(statement__startswith="Russian forces have regained control of 24")
+
+    response = client.get(claim.get_absolute_url())
+
+    assert_status(response, 200)
+    page = response.content.decode()
+    assert "Gerasimov" in page
+    assert "Chief of the General Staff" in page
+    assert "TASS" in page
+    assert "24 settlements" in page
+    assert "259 km²" in page
+    counter = response.context["counter_claims"]
+    assert [c.statement for c in counter] == [
+        "Battles are going on in and around Sudzha, a key Ukrainian stronghold in Kursk Oblast."
+    ]
+    assert '<mark class="quote">' in page
+
+
+def test_seed_source_page_highlights_every_recorded_excerpt(client, seed):
+    from sources.models import Source
+
+    source = Source.objects.get(outlet__name__icontains="novinite")
+
+    response = client.get(source.get_absolute_url())
+
+    assert_status(response, 200)
+    linked = {c.pk for c in response.context["claims"]}
+    page = response.content.decode()
+    assert page.count('<a class="excerpt"') >= 20
+    for pk in linked:
+        assert f'href="/claims/{pk}/"' in page
+
+
+def test_seed_list_filtered_to_disputed(client, seed):
+    response = client.get(reverse("claims:claim_list"), {"status": "disputed"})
+
+    statuses = {claim.status for claim in response.context["claims"]}
+    assert statuses == {"disputed"}
+    assert len(response.context["claims"]) == 3

@@ -1,0 +1,96 @@
+"""Headless Chromium driven by Playwright against pytest-django's live server.
+
+The browser is Debian's ``chromium`` package (``.ci/run`` installs it); the
+Playwright Python package only drives it, so no browser is downloaded. Tests
+here are skipped where either is missing, and every page visited is saved as
+a screenshot in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# On a developer's machine without a browser these tests skip; in CI (which
+# installs chromium first) a missing browser is an error, never a silent skip.
+if os.environ.get("CI") and not CHROMIUM.exists():
+    raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package.")
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+
+# Playwright's sync API runs an event loop in the test's thread; Django refuses
+# database calls from a thread with a running loop unless told this is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db):
+    """The role groups, as the roles data migration makes them.
+
+    The live server needs committed data, so these tests run in transactional
+    mode; the database is emptied after each one, and the groups made by a
+    migration have to be made again (permissions come back by themselves).
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("claims.migrations.0002_roles")
+    for role, wanted in migration.ROLES.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in wanted
+        )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shot(page):
+    """Save a full-page screenshot of what the browser shows now, named for the step."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(name: str, full_page: bool = True) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
+
+
+def publish(screenshot: Path, name: str) -> None:
+    """Copy a screenshot to the README's folder."""
+    target = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(screenshot, target)

@@ -1,0 +1,141 @@
+"""An analyst's and an editor's day on the worked example, in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Claim
+from sources.models import Source
+from tests.browser.conftest import publish
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long browser test password"
+GAINS = "Russian forces have regained control of 24 settlements"
+COUNTER = "Battles are going on in and around Sudzha"
+SENTENCE = (
+    "Meanwhile, Ukrainian authorities have not publicly commented on Russia’s claims of "
+    "territorial gains."
+)
+
+
+def sign_in(page, live_server, user) -> None:
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+
+
+def test_home_then_the_list_filtered_to_disputed_claims(page, live_server, seed, shot):
+    page.goto(live_server.url + reverse("home"))
+    assert page.title() == "Home · claimsbase"
+    assert page.get_by_role("heading", name="Most contested").is_visible()
+    shot("01-home")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Claims").click()
+    page.get_by_label("Status").select_option("disputed")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r".*status=disputed.*"))
+
+    rows = page.locator(".results .claim-row")
+    assert rows.count() == 3
+    assert rows.locator(".badge").all_inner_texts() == ["Disputed"] * 3
+    shot("02-claims-disputed")
+
+
+def test_a_claim_with_its_counter_claim_side_by_side(page, live_server, seed, shot):
+    page.goto(live_server.url + reverse("claims:claim_list") + "?status=disputed")
+    page.get_by_role("link", name=re.compile(GAINS)).click()
+
+    cards = page.locator(".side-by-side .card")
+    assert cards.count() == 2
+    assert GAINS in cards.nth(0).inner_text()
+    assert COUNTER in cards.nth(1).inner_text()
+    left, right = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+    assert right["x"] > left["x"] and abs(right["y"] - left["y"]) < 5  # side by side
+    assert "TASS" in page.locator(".chain").first.inner_text()
+    shot("03-claim-page")
+    publish(shot("03-claim-page-top", full_page=False), "claim-page.png")
+
+
+def test_an_analyst_signs_in_and_assesses_a_claim(page, live_server, seed, analyst, shot):
+    claim = Claim.objects.get(statement__startswith="About 430 Ukrainian soldiers")
+    sign_in(page, live_server, analyst)
+    shot("04-signed-in")
+
+    page.goto(live_server.url + claim.get_absolute_url())
+    form = page.locator("form", has=page.get_by_role("button", name="Record assessment"))
+    form.get_by_label("Status").select_option("disputed")
+    form.get_by_label("Credibility").select_option("4")
+    form.get_by_label("Rationale").fill("Only the Russian side reports the number.")
+    form.get_by_role("button", name="Record assessment").click()
+    page.wait_for_url(live_server.url + claim.get_absolute_url())
+
+    assert page.locator(".claim-status .badge").inner_text() == "Disputed"
+    assert "Only the Russian side reports the number." in page.locator(".timeline").inner_text()
+    shot("05-claim-assessed")
+    claim.refresh_from_db()
+    assert claim.status == "disputed"
+
+
+SELECT_TEXT = """
+([container, wanted]) => {
+  const root = document.querySelector(container);
+  const full = root.textContent;
+  const from = full.indexOf(wanted), to = from + wanted.length;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let seen = 0, start = null, end = null, node;
+  while ((node = walker.nextNode())) {
+    const next = seen + node.data.length;
+    if (start === null && from < next) start = [node, from - seen];
+    if (end === null && to <= next) { end = [node, to - seen]; break; }
+    seen = next;
+  }
+  const range = document.createRange();
+  range.setStart(...start);
+  range.setEnd(...end);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  return from;
+}
+"""
+
+
+def test_an_editor_selects_a_sentence_and_records_a_claim(page, live_server, seed, editor, shot):
+    source = Source.objects.get(outlet__name__icontains="novinite")
+    assert SENTENCE in source.body
+    sign_in(page, live_server, editor)
+    page.goto(live_server.url + source.get_absolute_url())
+    assert page.locator("#source-body a.excerpt").count() >= 20
+
+    offset = page.evaluate(SELECT_TEXT, ["#source-body", SENTENCE])
+    assert offset == source.body.index(SENTENCE)
+    form = page.locator(".capture-form")
+    page.wait_for_function("document.querySelector('.capture-form [name=exact]').value !== ''")
+    assert form.get_by_label("Quote from the article").input_value() == SENTENCE
+    assert form.get_by_label(re.compile("Where the quote starts")).input_value() == str(offset)
+    page.evaluate("window.scrollTo(0, 0)")
+    publish(shot("06-source-page-selection", full_page=False), "source-page.png")
+
+    form.get_by_label("Statement").fill("Ukraine has not commented on Russia's claimed gains.")
+    form.get_by_label("Claimant").select_option(label="novinite.com staff")
+    form.get_by_label("Asserted on").fill("2025-03-13")
+    shot("06-source-page-filled")
+    form.get_by_role("button", name="Record claim").click()
+    page.wait_for_url(re.compile(r".*/claims/\d+/$"))
+
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Ukraine has not commented on Russia's claimed gains."
+    )
+    assert SENTENCE in page.locator(".excerpt-context").inner_text()
+    shot("07-captured-claim")
+    claim = Claim.objects.get(statement__startswith="Ukraine has not commented")
+    excerpt = claim.appearances.get().excerpt
+    assert (excerpt.start, excerpt.exact) == (source.body.index(SENTENCE), SENTENCE)

@@ -1,0 +1,287 @@
+"""Every page in one table: it renders, within a written query budget at 1 and at 50 related
+rows, follows the read-open switch, and its actions are refused to the wrong roles.
+
+Budgets are literal numbers; each comment lists the queries expected, so a change that
+adds a query per row fails here instead of in production.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Assessment, ClaimRelation, Evidence
+from tests.factories import (
+    ActorFactory,
+    ActorRoleFactory,
+    AppearanceFactory,
+    AssessmentFactory,
+    AttributionStepFactory,
+    ClaimFactory,
+    ClaimRelationFactory,
+    OutletFactory,
+    PlaceFactory,
+    QuantityFactory,
+    SourceFactory,
+    TopicFactory,
+)
+from tests.helpers import assert_status
+
+
+def _rich_claim(**fields):
+    """A claim with an appearance (two chain steps), two quantities and an assessment."""
+    claim = ClaimFactory(**fields)
+    appearance = AppearanceFactory(claim=claim)
+    AttributionStepFactory(appearance=appearance, position=0)
+    AttributionStepFactory(appearance=appearance, position=1, actor=None, label="briefing")
+    QuantityFactory(claim=claim)
+    QuantityFactory(claim=claim, value=Decimal(259), unit="km2", counted="territory")
+    AssessmentFactory(claim=claim)
+    return claim
+
+
+def home(n):
+    topic = TopicFactory()
+    for _ in range(n):
+        claim = _rich_claim(topics=[topic])
+        ClaimRelationFactory(from_claim=ClaimFactory(), to_claim=claim)
+    return reverse("home")
+
+
+def claim_list(n):
+    place = PlaceFactory()
+    for _ in range(n):
+        _rich_claim(places=[place])
+    return reverse("claims:claim_list") + "?status=disputed&status=unverified&q=settlements"
+
+
+def claim_list_as_of(n):
+    for _ in range(n):
+        _rich_claim()
+    return reverse("claims:claim_list") + "?as_of=2030-01-01&ordering=-counter_claim_count"
+
+
+def claim_detail(n):
+    claimant = ActorFactory()
+    ActorRoleFactory(actor=claimant)
+    claim = _rich_claim(
+        claimant=claimant,
+        places=[PlaceFactory() for _ in range(n)],
+        actors=[ActorFactory() for _ in range(n)],
+        topics=[TopicFactory() for _ in range(n)],
+    )
+    for index in range(n):
+        appearance = AppearanceFactory(claim=claim)
+        AttributionStepFactory(appearance=appearance, position=0)
+        QuantityFactory(claim=claim, value=Decimal(index))
+        other = _rich_claim()
+        ClaimRelationFactory(from_claim=other, to_claim=claim)
+        ClaimRelationFactory(from_claim=claim, to_claim=ClaimFactory(), kind="supports")
+        AssessmentFactory(claim=claim)
+    return claim.get_absolute_url()
+
+
+def claim_compare(n):
+    a, b = ClaimFactory(), ClaimFactory()
+    for index in range(n):
+        for claim in (a, b):
+            QuantityFactory(claim=claim, value=Decimal(index), counted=f"measure {index}")
+            AppearanceFactory(claim=claim)
+    return reverse("claims:claim_compare") + f"?a={a.pk}&b={b.pk}"
+
+
+def claim_search(n):
+    for _ in range(n):
+        ClaimFactory(statement="Forces regained settlements near Sudzha.")
+    return reverse("claims:claim_search") + "?q=sudzha"
+
+
+def actor_detail(n):
+    actor = ActorFactory()
+    for _ in range(n):
+        ActorRoleFactory(actor=actor)
+        _rich_claim(claimant=actor)
+        _rich_claim(actors=[actor])
+    return actor.get_absolute_url()
+
+
+def place_detail(n):
+    parent = PlaceFactory()
+    place = PlaceFactory(parent=parent)
+    for _ in range(n):
+        child = PlaceFactory(parent=place)
+        _rich_claim(places=[child])
+    return place.get_absolute_url()
+
+
+def topic_detail(n):
+    topic = TopicFactory()
+    for day in range(n):
+        _rich_claim(topics=[topic], asserted_on=datetime.date(2025, 1, 1) + datetime.timedelta(day))
+    return topic.get_absolute_url()
+
+
+def source_list(n):
+    outlet = OutletFactory()
+    for _ in range(n):
+        SourceFactory(outlet=outlet)
+    return reverse("sources:source_list") + "?q=article"
+
+
+def outlet_list(n):
+    for _ in range(n):
+        SourceFactory()
+    return reverse("sources:outlet_list")
+
+
+def source_detail(n):
+    source = SourceFactory()
+    for _ in range(n):
+        appearance = AppearanceFactory(source=source)
+        QuantityFactory(claim=appearance.claim)
+        source.cites.add(SourceFactory())
+        SourceFactory().cites.add(source)
+    return source.get_absolute_url()
+
+
+def outlet_detail(n):
+    outlet = OutletFactory()
+    for _ in range(n):
+        SourceFactory(outlet=outlet)
+    return outlet.get_absolute_url()
+
+
+# (page, budget, the queries expected) for an anonymous reader.
+PAGES = [
+    # statuses (GROUP BY), contested claims, their quantities, their latest assessments,
+    # recent assessments, their evidence, topics
+    (home, 7),
+    # count, claims, quantities, latest assessments; filter form selects: claimant, actor,
+    # place, topic, outlet, source
+    (claim_list, 10),
+    (claim_list_as_of, 10),
+    # claim (+ claimant, counts); roles, aliases, appearances (+ source, outlet, excerpt),
+    # chains, quantities, relations out, their quantities, relations in, their quantities,
+    # assessments, their evidence, evidence, actors, places, topics; history
+    (claim_detail, 17),
+    # the two claim numbers checked; the pair (+ claimant, counts); roles, aliases,
+    # appearances, chains, quantities, relations out, relations in, assessments, evidence,
+    # actors, places, topics (no relations here, so no related claims' quantities)
+    (claim_compare, 15),
+    # matching claims with their claimant
+    (claim_search, 1),
+    # actor; aliases, roles, members; claims made (+ quantities, latest assessments);
+    # track record (GROUP BY); claims about (+ quantities, latest assessments)
+    (actor_detail, 11),
+    # place; aliases, children; ancestors; count, claims, quantities, latest assessments
+    (place_detail, 8),
+    # topic; claims, quantities, latest assessments
+    (topic_detail, 4),
+    # count, sources (+ outlet); filter form selects: outlet, cites
+    (source_list, 4),
+    # count, outlets
+    (outlet_list, 2),
+    # source (+ outlet); cites, cited by, excerpts; claims, quantities, latest assessments,
+    # appearances here (+ excerpt)
+    (source_detail, 8),
+    # outlet; count, sources
+    (outlet_detail, 3),
+]
+
+
+@pytest.mark.parametrize("size", [1, 50])
+@pytest.mark.parametrize(("page", "budget"), PAGES, ids=[page.__name__ for page, _ in PAGES])
+def test_page_renders_within_its_query_budget(
+    client, db, django_assert_max_num_queries, page, budget, size
+):
+    url = page(size)
+
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+
+    assert_status(response, 200)
+
+
+@pytest.mark.parametrize(("page", "budget"), PAGES, ids=[page.__name__ for page, _ in PAGES])
+def test_page_is_closed_to_anonymous_readers_when_reading_is(client, read_closed, db, page, budget):
+    response = client.get(page(1))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("page", "budget"), PAGES, ids=[page.__name__ for page, _ in PAGES])
+def test_page_is_open_to_signed_in_viewers_when_reading_is_closed(
+    viewer_client, read_closed, page, budget
+):
+    assert_status(viewer_client.get(page(1)), 200)
+
+
+# --- actions -------------------------------------------------------------------
+
+
+def assess(claim):
+    data = {"status": "disputed", "credibility": "3", "rationale": "One side only."}
+    return reverse("claims:claim_assess", args=[claim.pk]), data, Assessment.objects
+
+
+def link(claim):
+    other = ClaimFactory()
+    data = {"kind": "contradicts", "to_claim": other.pk}
+    return reverse("claims:claim_link", args=[claim.pk]), data, ClaimRelation.objects
+
+
+def evidence(claim):
+    data = {"stance": "refutes", "url": "https://evidence.example/x"}
+    return reverse("claims:evidence_add", args=[claim.pk]), data, Evidence.objects
+
+
+def capture(claim):
+    source = claim.appearances.get().source
+    quote = source.body[:20]
+    data = {
+        "exact": quote,
+        "start": "0",
+        "statement": "A captured claim.",
+        "claimant": claim.claimant_id,
+        "quantities-TOTAL_FORMS": "0",
+        "quantities-INITIAL_FORMS": "0",
+    }
+    from claims.models import Claim
+
+    return reverse("sources:claim_capture", args=[source.pk]), data, Claim.objects
+
+
+# (action, the role allowed, the roles refused)
+ACTIONS = [
+    (assess, "analyst_client", ["viewer_client", "client"]),
+    (link, "analyst_client", ["viewer_client", "client"]),
+    (evidence, "analyst_client", ["viewer_client", "client"]),
+    (capture, "editor_client", ["analyst_client", "viewer_client", "client"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("action", "allowed", "refused"), ACTIONS, ids=[a.__name__ for a, *_ in ACTIONS]
+)
+def test_action_is_refused_to_the_wrong_roles_and_accepted_for_the_right_one(
+    request, db, action, allowed, refused
+):
+    claim = AppearanceFactory().claim
+    url, data, rows = action(claim)
+    before = rows.count()
+
+    for who in refused:
+        response = request.getfixturevalue(who).post(url, data)
+        assert response.status_code == (302 if who == "client" else 403), who
+        if who == "client":
+            assert response["Location"].startswith(reverse("login"))
+        assert rows.count() == before
+
+    allowed_client = request.getfixturevalue(allowed)
+    assert_status(allowed_client.get(url), 200)
+    assert_status(allowed_client.post(url, data), 302)
+    assert rows.count() == before + 1
