@@ -7,6 +7,8 @@ Users are named for their role, so a test reads as who does what: the
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -80,5 +82,5 @@ def read_closed(settings):
 
 @pytest.fixture
 def seed(db):
-    """The worked example: the novinite.com article, modelled completely."""
-    call_command("loaddata", "fixtures/seed_article.json", verbosity=0)
+    """The worked example: the novinite.com article, modelled completely, as `make run` loads it."""
+    call_command("load_demo", "--no-user", stdout=io.StringIO())

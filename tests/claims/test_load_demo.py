@@ -110,3 +110,14 @@ def test_does_not_overwrite_records_that_hold_the_demos_ids(db, development):
     claim.refresh_from_db()
     assert claim.statement == "An editor's own claim."
     assert Claim.objects.count() == 1
+
+
+def test_every_demo_record_is_logged_once_as_created(db, settings):
+    call_command("load_demo", "--no-user", stdout=StringIO())
+
+    claim_history = Claim.history.all()
+    assert claim_history.count() == Claim.objects.count()
+    assert {(row.history_type, row.history_change_reason) for row in claim_history} == {
+        ("+", "Loaded from the demo data")
+    }
+    assert Source.history.filter(history_type="+").count() == Source.objects.count()

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from claimsbase.permissions import EDITOR, role_grant
@@ -85,9 +86,32 @@ class Command(BaseCommand):
                 )
             )
             return
-        call_command("loaddata", str(fixture), verbosity=0)
+        self.load_with_history(fixture, entries)
         claims = sum(entry["model"] == "claims.claim" for entry in entries)
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo data: {claims} claims."))
+
+    @staticmethod
+    @transaction.atomic
+    def load_with_history(fixture: Path, entries: list[dict]) -> None:
+        """Load the fixture and give every record one "created" history row.
+
+        loaddata saves rows raw, which the history skips, but many-to-many
+        links would still be logged as changes of records never logged as
+        created; so the history is off while loading and written afterwards.
+        """
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            call_command("loaddata", str(fixture), verbosity=0)
+        loaded: dict[str, list[int]] = {}
+        for entry in entries:
+            loaded.setdefault(entry["model"], []).append(entry["pk"])
+        for label, pks in loaded.items():
+            model = apps.get_model(label)
+            history = getattr(model, "history", None)
+            if history is not None:
+                history.bulk_history_create(
+                    list(model._default_manager.filter(pk__in=pks)),
+                    default_change_reason="Loaded from the demo data",
+                )
 
     @staticmethod
     def ids_in_use(entries: list[dict]) -> list[str]:
