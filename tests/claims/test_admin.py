@@ -606,3 +606,32 @@ def test_an_editor_may_write_everything_but_assessment_history(editor):
         assert expected <= codenames, name
     assert {"change_assessment", "delete_assessment"}.isdisjoint(codenames)
     assert "merge_claim" in codenames
+
+
+# --- the worked example ----------------------------------------------------------------
+
+
+def test_the_seed_claim_page_shows_its_numbers_chain_and_counter_claim(seed, editor_client):
+    claim = Claim.objects.get(statement__startswith="Russian forces have regained control of 24")
+    counter = Claim.objects.get(statement__startswith="Battles are going on in and around Sudzha")
+
+    admin_status(editor_client.get(admin_url(Claim, "changelist")), 200)
+    response = editor_client.get(admin_url(Claim, "change", claim.pk))
+
+    admin_status(response, 200)
+    content = response.content.decode()
+    assert "km²" in content
+    assert "TASS" in content
+    assert "contradicted by" in content
+    assert admin_url(Claim, "change", counter.pk) in content
+
+
+def test_an_editor_deletes_selected_claims_and_their_history_remains(editor_client):
+    claims = [ClaimFactory(), ClaimFactory()]
+    AppearanceFactory(claim=claims[0])
+
+    response = changelist_action(editor_client, "delete_selected", claims, post="yes")
+
+    admin_status(response, 302)
+    assert not Claim.objects.exists()
+    assert Claim.history.filter(history_type="-").count() == 2
