@@ -14,9 +14,14 @@ def assert_status(response, expected: int) -> None:
     if response.status_code == expected:
         return
     detail = getattr(response, "data", None)
-    if detail is None and getattr(response, "context", None):
-        forms = [value for value in response.context.flatten().values() if hasattr(value, "errors")]
-        detail = [form.errors for form in forms if getattr(form, "errors", None)]
+    context = getattr(response, "context", None)
+    if detail is None and context is not None:
+        # A rendered page: a ContextList (several templates) or one Context.
+        # A ContextList iterates its Contexts, not keys, hence keys().
+        keys = context.keys() if hasattr(context, "keys") else []
+        values = [context[key] for key in keys]
+        errors = [value.errors for value in values if getattr(value, "errors", None)]
+        detail = errors or None
     if detail is None:
         detail = response.content[:2000].decode(errors="replace")
     raise AssertionError(f"expected HTTP {expected}, got {response.status_code}: {detail}")
