@@ -7,7 +7,9 @@ so that no page or endpoint issues a query per row.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count
+
+from claimsbase.search import text_search
 
 
 class OutletQuerySet(models.QuerySet):
@@ -23,7 +25,8 @@ class OutletQuerySet(models.QuerySet):
 
 class SourceQuerySet(models.QuerySet):
     def search(self, q: str) -> SourceQuerySet:
-        return self.filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(url__icontains=q))
+        """Every word (or "quoted phrase") in the title, the text or the URL, as claims search."""
+        return text_search(self, q, ["title", "body", "url", "outlet__name"])
 
     def for_list(self) -> SourceQuerySet:
         # The body can be long: lists never need it.

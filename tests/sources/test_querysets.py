@@ -10,11 +10,18 @@ from tests.factories import ExcerptFactory, OutletFactory, SourceFactory
 
 def test_source_search_matches_title_body_and_url(db):
     by_title = SourceFactory(title="Gerasimov reports to Putin")
-    by_body = SourceFactory(body="Syrskyi said fighting continued around Sudzha.")
+    by_body = SourceFactory(
+        body="Syrskyi said fighting continued around Sudzha.",
+        outlet=OutletFactory(name="Ukrinform"),
+    )
     by_url = SourceFactory(url="https://tass.ru/armiya-i-opk/123")
     assert list(Source.objects.search("gerasimov")) == [by_title]
     assert list(Source.objects.search("SUDZHA")) == [by_body]
     assert list(Source.objects.search("tass.ru")) == [by_url]
+    assert list(Source.objects.search("Putin gerasimov")) == [by_title]
+    assert list(Source.objects.search('"Putin gerasimov"')) == []
+    assert list(Source.objects.search("ukrinform")) == [by_body]
+    assert Source.objects.search("").count() == 3
 
 
 def test_outlet_counts_its_sources(db):
