@@ -640,6 +640,9 @@ class Quantity(TrackedModel):
 
     def clean(self) -> None:
         errors = {}
+        numbers = [number for number in (self.value, self.value_max) if number is not None]
+        if not all(isinstance(number, Decimal | int) for number in numbers):
+            return  # not numbers: the value fields already say so
         try:
             normalised = units.normalise(self.value, self.value_max, self.unit)
         except units.UnknownUnit:
@@ -647,10 +650,16 @@ class Quantity(TrackedModel):
                 f"“{self.unit}” is not a unit claimsbase knows. Leave the unit empty for a "
                 "count and say what is counted."
             )
+        except ArithmeticError:
+            errors["value"] = "This number is too large to convert to the canonical unit."
         else:
             self.canonical_value = normalised.value
             self.canonical_value_max = normalised.value_max
             self.canonical_unit = normalised.unit
+            # The canonical columns hold 14 digits before the decimal point, as value does.
+            converted = [n for n in (normalised.value, normalised.value_max) if n is not None]
+            if any(abs(number) >= Decimal(10) ** 14 for number in converted):
+                errors["value"] = "This number is too large to convert to the canonical unit."
         if self.per:
             try:
                 if units.canonical_symbol(self.per) != "day":

@@ -118,3 +118,26 @@ def test_a_rate_must_be_per_unit_of_time(db):
     quantity = QuantityFactory.build(claim=QuantityFactory().claim, per="kilometre")
     with refused(Quantity, "A rate is per unit of time: day, week, hour…", field="per"):
         quantity.full_clean()
+
+
+@pytest.mark.parametrize(
+    "value, unit, message",
+    [
+        ("many", "km", "“many” value must be a decimal number."),
+        ("1e400", "km", "Ensure that there are no more than 20 digits in total."),
+        (
+            "99999999999999",
+            "square miles",
+            "This number is too large to convert to the canonical unit.",
+        ),
+        (
+            "99999999999999",
+            "light_year ** 2",
+            "This number is too large to convert to the canonical unit.",
+        ),
+    ],
+)
+def test_a_value_that_is_not_a_convertible_number_is_a_clear_error(db, value, unit, message):
+    quantity = QuantityFactory.build(claim=QuantityFactory().claim, value=value, unit=unit)
+    with refused(Quantity, message, field="value"):
+        quantity.full_clean()
