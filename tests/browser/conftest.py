@@ -40,6 +40,16 @@ if not CHROMIUM.exists():
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last.
+
+    They need the live server's transactional mode, which empties the database
+    after each test (the role groups made by a migration included); any other
+    test that relies on migrated data then still runs before them.
+    """
+    items.sort(key=lambda item: "tests/browser/" in str(item.path))
+
+
 @pytest.fixture(autouse=True)
 def roles(transactional_db):
     """The role groups, as the roles data migration makes them.
