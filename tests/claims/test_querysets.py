@@ -246,3 +246,26 @@ def test_for_detail_reads_relations_from_both_sides_without_more_queries(
         ("supersedes", "Kyiv answered the claim."),
     ]
     assert other_side == [("contradicts", claim.claimant.name)]
+
+
+def test_the_seed_article_claims_about_sudzha_are_found_under_kursk_and_russia(seed):
+    kursk = Place.objects.get(name="Kursk Oblast")
+    sudzha = Place.objects.get(name="Sudzha")
+    about_sudzha = set(Claim.objects.filter(places=sudzha))
+    assert about_sudzha
+    assert about_sudzha <= set(Claim.objects.about_place(kursk))
+    assert about_sudzha <= set(Claim.objects.about_place(kursk.parent))
+    assert not about_sudzha & set(Claim.objects.about_place(Place.objects.get(name="Ukraine")))
+
+
+def test_the_seed_article_is_searchable_by_alias_and_quote(seed):
+    by_alias = Claim.objects.search("Syrsky")
+    assert by_alias.exists()
+    assert all(
+        "Syrsk" in (claim.claimant.name + " ".join(a.name for a in claim.claimant.aliases.all()))
+        or "Syrsk" in claim.statement
+        or claim.appearances.filter(excerpt__exact__icontains="Syrsk").exists()
+        or claim.actors.filter(name__icontains="Syrsk").exists()
+        for claim in by_alias
+    )
+    assert Claim.objects.search('"24 settlements"').exists()
