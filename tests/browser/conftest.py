@@ -35,10 +35,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 
-# Playwright's sync API runs an event loop in the test's thread; Django refuses
-# database calls from a thread with a running loop unless told this is safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(items):
     """Run the browser tests last.
@@ -71,10 +67,18 @@ def roles(transactional_db):
 
 @pytest.fixture(scope="session")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # Playwright's sync API runs an event loop in the test's thread, and Django
+    # refuses database calls from a thread with a running loop unless told this
+    # is safe. Set only while the browser runs (browser tests run last), so no
+    # other test, such as the deploy check, sees it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
