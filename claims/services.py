@@ -48,6 +48,14 @@ def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
     return ValidationError({prefix: error.error_list})
 
 
+def _refuse_merged(claim: Claim) -> None:
+    """Rows added to a merged claim would be hidden behind it; they belong to its target."""
+    if Claim.objects.filter(pk=claim.pk, merged_into__isnull=False).exists():
+        raise ValidationError(
+            "This claim was merged into another; add to that one instead.", code="merged"
+        )
+
+
 def _actor_user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
@@ -126,6 +134,7 @@ def quantities_record(
     *, claim: Claim, quantities: Iterable[Mapping[str, Any]], actor=None
 ) -> list[Quantity]:
     """Add the numbers a claim asserts, each normalised to its canonical unit."""
+    _refuse_merged(claim)
     recorded = []
     for index, fields in enumerate(quantities):
         quantity = Quantity(claim=claim, **fields)
@@ -154,6 +163,7 @@ def appearance_add(
     The excerpt is either given, or anchored here from its exact text (and
     start offset when the text occurs more than once).
     """
+    _refuse_merged(claim)
     if excerpt is None and exact:
         excerpt = excerpt_create(source=source, exact=exact, start=start, actor=actor)
     appearance = Appearance(claim=claim, source=source, excerpt=excerpt, note=note)
@@ -250,6 +260,7 @@ def evidence_add(
     note: str = "",
     assessment: Assessment | None = None,
 ) -> Evidence:
+    _refuse_merged(claim)
     evidence = Evidence(
         claim=claim,
         assessment=assessment,

@@ -21,12 +21,15 @@ from claims.models import (
     VerificationStatus,
 )
 from claims.services import (
+    appearance_add,
     claim_assess,
     claim_create,
     claim_update,
     claims_link,
     claims_merge,
     claims_unlink,
+    evidence_add,
+    quantities_record,
 )
 from sources.models import Excerpt
 from tests.factories import (
@@ -589,6 +592,18 @@ def test_a_merged_claim_cannot_be_assessed_or_edited(db, analyst, editor):
         claim_assess(claim=duplicate, actor=analyst, status="false", rationale="x")
     with refused(Claim, "This claim was merged into another; edit that one instead."):
         claim_update(claim=duplicate, actor=editor, statement="Changed")
+
+
+def test_nothing_can_be_added_to_a_merged_claim(db, analyst, editor):
+    target, duplicate = ClaimFactory(), ClaimFactory()
+    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    message = "This claim was merged into another; add to that one instead."
+    with refused(Quantity, message):
+        quantities_record(claim=duplicate, actor=editor, quantities=[{"value": 1, "counted": "x"}])
+    with refused(Appearance, message):
+        appearance_add(claim=duplicate, source=SourceFactory(), actor=editor)
+    with refused(Evidence, message):
+        evidence_add(claim=duplicate, actor=analyst, url="https://example.org/x")
 
 
 def _merged_count() -> int:
