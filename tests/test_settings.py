@@ -16,6 +16,18 @@ PRODUCTION = {
     "SECRET_KEY": "k3W9-production-only-" + "x7Qz" * 12,
     "ALLOWED_HOSTS": "claims.example.org",
 }
+# Variables of the surrounding shell (or of other tests, such as the browser tests'
+# DJANGO_ALLOW_ASYNC_UNSAFE) that would change what is being checked.
+SETTINGS_VARIABLES = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CACHE_URL",
+    "CONN_MAX_AGE",
+    "CONN_HEALTH_CHECKS",
+}
+SETTINGS_PREFIXES = ("DJANGO_", "SECURE_", "SESSION_", "CSRF_", "CLAIMSBASE_")
 SHOW_SETTINGS = (
     "import django, json; from django.conf import settings; django.setup(); "
     "db = settings.DATABASES['default']; "
@@ -30,8 +42,7 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
         name: value
         for name, value in os.environ.items()
-        if name
-        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "CONN_MAX_AGE"}
+        if name not in SETTINGS_VARIABLES and not name.startswith(SETTINGS_PREFIXES)
     }
     clean["DJANGO_SETTINGS_MODULE"] = "claimsbase.settings"
     return subprocess.run(
