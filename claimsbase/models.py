@@ -72,3 +72,6 @@ class TrackedModel(models.Model):
             raise ValidationError(
                 "This change conflicts with one saved at the same moment; reload and retry."
             ) from None
+        finally:
+            # The reason labels this save only, not a later one of the same object.
+            self._change_reason = None

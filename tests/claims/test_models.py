@@ -386,3 +386,7 @@ def test_save_validated_labels_the_history_row(db):
     claim.notes = "Checked"
     claim.save_validated(reason="Edited")
     assert claim.history.first().history_change_reason == "Edited"
+
+    claim.notes = "Checked again"
+    claim.save()
+    assert claim.history.first().history_change_reason is None
