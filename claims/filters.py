@@ -26,6 +26,7 @@ from claims.models import (
     Topic,
     VerificationStatus,
 )
+from sources.filters import BooleanFilter, DateFilter, DateTimeFilter
 from sources.models import Outlet, Source
 
 
@@ -76,19 +77,19 @@ class ClaimFilterSet(django_filters.FilterSet):
         label="Reported in source",
         help_text="Id of a source reporting the claim.",
     )
-    asserted_after = django_filters.DateFilter(
+    asserted_after = DateFilter(
         field_name="asserted_on",
         lookup_expr="gte",
         label="Asserted on or after",
         help_text="A date (YYYY-MM-DD).",
     )
-    asserted_before = django_filters.DateFilter(
+    asserted_before = DateFilter(
         field_name="asserted_on",
         lookup_expr="lte",
         label="Asserted on or before",
         help_text="A date (YYYY-MM-DD).",
     )
-    has_counter_claims = django_filters.BooleanFilter(
+    has_counter_claims = BooleanFilter(
         method="filter_has_counter_claims",
         label="Has counter-claims",
         help_text="Whether another claim contradicts it (or it contradicts another).",
@@ -103,7 +104,7 @@ class ClaimFilterSet(django_filters.FilterSet):
         label="What is counted",
         help_text='Words of what one of its quantities counts ("settlements").',
     )
-    as_of = django_filters.DateFilter(
+    as_of = DateFilter(
         method="filter_as_of",
         label="As of",
         help_text=(
@@ -272,10 +273,10 @@ class RelationFilterSet(django_filters.FilterSet):
 class AssessmentFilterSet(django_filters.FilterSet):
     claim = RecordFilter(queryset=Claim.objects.all(), label="Claim")
     status = django_filters.MultipleChoiceFilter(choices=VerificationStatus.choices, label="Status")
-    assessed_after = django_filters.IsoDateTimeFilter(
+    assessed_after = DateTimeFilter(
         field_name="assessed_at", lookup_expr="gte", label="Assessed at or after"
     )
-    assessed_before = django_filters.IsoDateTimeFilter(
+    assessed_before = DateTimeFilter(
         field_name="assessed_at", lookup_expr="lte", label="Assessed at or before"
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, serializers, status, throttling
 from rest_framework.settings import api_settings
 
@@ -132,6 +133,7 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # Like every API view: a refusal here must be this JSON, not a CSRF page.
 def api_not_found(request, *args, **kwargs):
     """JSON 404 for paths under /api/ that name no endpoint."""
     return JsonResponse(
@@ -147,6 +149,25 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and (not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1):
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: ["Give a whole number of at least 1."]}
+            )
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=999_999_999)
+                parameter["description"] = (
+                    f"Rows per page: {self.page_size} unless given; "
+                    f"more than {self.max_page_size} is cut to {self.max_page_size}."
+                )
+        return parameters
 
 
 # --- versions ------------------------------------------------------------

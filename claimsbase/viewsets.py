@@ -8,20 +8,19 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from knox import auth as knox_auth
 from knox.models import AuthToken
-from rest_framework import authentication, serializers, status, viewsets
+from rest_framework import authentication, parsers, serializers, status, viewsets
 from rest_framework.response import Response
 
 from claimsbase import services
 from claimsbase.api import ErrorSerializer, etag_for, expected_version
-from claimsbase.permissions import SignedInPermission
+from claimsbase.permissions import RolePermission, SignedInPermission
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": r'^(W/)?"[0-9]{1,9}"$|^\*$'},
     OpenApiParameter.HEADER,
     required=False,
     description=(
@@ -34,21 +33,55 @@ IF_MATCH = OpenApiParameter(
 class ClaimsbaseAutoSchema(AutoSchema):
     """drf-spectacular schema with the error answers and If-Match every client needs to know."""
 
+    def get_auth(self):
+        auths = super().get_auth()
+        # Reading needs no sign-in unless reading is closed (claimsbase.permissions).
+        permissions = {type(permission) for permission in self.view.get_permissions()}
+        if self.method == "GET" and RolePermission in permissions:
+            auths.append({})
+        return auths
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        if isinstance(field, serializers.URLField):
+            # Every URL a record holds is optional: a web address, or "" when there is none.
+            schema.pop("format", None)
+            schema.pop("oneOf", None)
+            schema.update(type="string", pattern=r"^$|^https?://\S+$")
+            if field.max_length:
+                schema["maxLength"] = field.max_length
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
-        if self.method in ("PUT", "PATCH", "DELETE"):
+        if self.method in ("PUT", "PATCH", "DELETE") and isinstance(self.view, RecordViewSet):
             parameters.append(IF_MATCH)
         return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        error = self._get_response_for_code(ErrorSerializer, "400")
-        codes = ["400", "401", "403", "404", "405", "406", "429"]
-        if self.method not in ("GET", "HEAD", "OPTIONS"):
-            codes += ["409", "412", "415"]
-        for code in codes:
-            responses.setdefault(code, error)
+        codes = READ_ERRORS if self.method == "GET" else {**READ_ERRORS, **WRITE_ERRORS}
+        for code, description in codes.items():
+            if code not in responses:
+                error = self._get_response_for_code(ErrorSerializer, code)
+                responses[code] = {**error, "description": description}
         return responses
+
+
+# Every answer an operation can give besides its success, all in ErrorSerializer's shape.
+READ_ERRORS = {
+    "400": "A parameter or field is invalid; the messages are per field.",
+    "401": "Not signed in, or the token is unknown or expired.",
+    "403": "Signed in, but your role does not allow this.",
+    "404": "No such record or endpoint.",
+    "405": "This method is not allowed here.",
+    "406": "The Accept header names no format this endpoint answers in.",
+    "429": "Too many requests; retry after the time given in Retry-After.",
+}
+WRITE_ERRORS = {
+    "409": "Conflicts with what is recorded (a duplicate, or records still refer to this one).",
+    "412": "If-Match names a version that is no longer current; nothing was changed.",
+    "415": "The body is not JSON.",
+}
 
 
 # --- viewsets ------------------------------------------------------------
@@ -66,6 +99,8 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     write_serializer_class: type[serializers.Serializer] | None = None
     detail_serializer_class: type[serializers.Serializer] | None = None
+    # Records are written as JSON: nested rows (quantities, appearances) have no form encoding.
+    parser_classes = [parsers.JSONParser]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

@@ -69,6 +69,42 @@ def test_method_not_allowed_is_a_json_405(editor_client):
     assert response.json()["status"] == 405
 
 
+def test_reading_is_documented_as_open_and_writing_as_signed_in(client):
+    schema = client.get("/api/schema/?format=json").json()
+    claims = schema["paths"]["/api/v1/claims/"]
+    assert {} in claims["get"]["security"]
+    assert {} not in claims["post"]["security"]
+    assert "412" in claims["post"]["responses"] and "412" not in claims["get"]["responses"]
+
+
+# --- CSRF: a signed-in browser session must send the token; a script's token never ----
+
+
+def test_session_write_without_csrf_token_is_a_json_403(editor):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(editor)
+    response = browser.post("/api/v1/topics/", {"name": "Kursk"}, content_type="application/json")
+    assert_status(response, 403)
+    assert response["Content-Type"] == "application/json"
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_unknown_api_path_answers_json_even_without_csrf_token(editor):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(editor)
+    response = browser.delete("/api/v1/actors/0.5/")
+    assert_status(response, 404)
+    assert response.json()["code"] == "not_found"
+
+
+def test_token_request_needs_no_csrf_token_even_with_a_session_cookie(editor, viewer):
+    token = AuthToken.objects.create(user=editor)[1]
+    script = Client(enforce_csrf_checks=True, headers={"Authorization": f"Token {token}"})
+    script.force_login(viewer)  # a stale browser session cookie comes along
+    response = script.post("/api/v1/topics/", {"name": "Kursk"}, content_type="application/json")
+    assert_status(response, 201)
+
+
 def test_token_sign_in_list_and_revoke(viewer):
     viewer.set_password("correct horse battery")
     viewer.save()

@@ -36,6 +36,8 @@ from sources.api.serializers import (
     ExcerptSerializer,
     OutletBriefSerializer,
     SourceBriefSerializer,
+    TextField,
+    WriteSerializer,
 )
 from sources.models import Excerpt, Outlet, Source
 
@@ -93,7 +95,7 @@ class PlaceAliasSerializer(serializers.ModelSerializer):
 
 
 class ActorRoleSerializer(serializers.ModelSerializer):
-    organisation = ActorBriefSerializer(read_only=True)
+    organisation = ActorBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ActorRole
@@ -102,7 +104,7 @@ class ActorRoleSerializer(serializers.ModelSerializer):
 
 
 class ActorSerializer(serializers.ModelSerializer):
-    affiliation = ActorBriefSerializer(read_only=True)
+    affiliation = ActorBriefSerializer(read_only=True, allow_null=True)
     aliases = AliasSerializer(many=True, read_only=True)
     claim_count = serializers.IntegerField(
         read_only=True, help_text="Claims this actor made (merged duplicates not counted)."
@@ -124,7 +126,7 @@ class ActorSerializer(serializers.ModelSerializer):
 
 
 class ActorDetailSerializer(serializers.ModelSerializer):
-    affiliation = ActorBriefSerializer(read_only=True)
+    affiliation = ActorBriefSerializer(read_only=True, allow_null=True)
     aliases = AliasSerializer(many=True, read_only=True)
     roles = ActorRoleSerializer(many=True, read_only=True)
     members = ActorBriefSerializer(many=True, read_only=True)
@@ -147,7 +149,7 @@ class ActorDetailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActorWriteSerializer(serializers.ModelSerializer):
+class ActorWriteSerializer(WriteSerializer):
     affiliation = serializers.PrimaryKeyRelatedField(
         queryset=Actor.objects.all(), required=False, allow_null=True
     )
@@ -159,7 +161,7 @@ class ActorWriteSerializer(serializers.ModelSerializer):
 
 
 class PlaceSerializer(serializers.ModelSerializer):
-    parent = PlaceBriefSerializer(read_only=True)
+    parent = PlaceBriefSerializer(read_only=True, allow_null=True)
     aliases = PlaceAliasSerializer(many=True, read_only=True)
 
     class Meta:
@@ -192,7 +194,7 @@ class PlaceDetailSerializer(PlaceSerializer):
         read_only_fields = fields
 
 
-class PlaceWriteSerializer(serializers.ModelSerializer):
+class PlaceWriteSerializer(WriteSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Place.objects.all(), required=False, allow_null=True
     )
@@ -212,7 +214,7 @@ class TopicSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TopicWriteSerializer(serializers.ModelSerializer):
+class TopicWriteSerializer(WriteSerializer):
     class Meta:
         model = Topic
         fields = ["name", "description"]
@@ -288,7 +290,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     grade = serializers.CharField(
         read_only=True, help_text='Reliability (A–F) and credibility (1–6), e.g. "B2".'
     )
-    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     evidence = EvidenceBriefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -416,13 +420,13 @@ class ClaimSerializer(serializers.ModelSerializer):
 # --- writing a claim ----------------------------------------------------
 
 
-class QuantityWriteSerializer(serializers.ModelSerializer):
+class QuantityWriteSerializer(WriteSerializer):
     class Meta:
         model = Quantity
         fields = ["value", "value_max", "unit", "counted", "qualifier", "per", "text"]
 
 
-class AttributionStepWriteSerializer(serializers.ModelSerializer):
+class AttributionStepWriteSerializer(WriteSerializer):
     actor = serializers.PrimaryKeyRelatedField(
         queryset=Actor.objects.all(), required=False, allow_null=True
     )
@@ -446,7 +450,7 @@ class AppearanceWriteSerializer(serializers.Serializer):
         allow_null=True,
         help_text="An excerpt already recorded; or give its exact text instead.",
     )
-    exact = serializers.CharField(
+    exact = TextField(
         required=False,
         allow_blank=True,
         max_length=100_000,
@@ -463,10 +467,10 @@ class AppearanceWriteSerializer(serializers.Serializer):
     chain = AttributionStepWriteSerializer(
         many=True, required=False, help_text="The attribution chain, original speaker first."
     )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    note = TextField(required=False, allow_blank=True, max_length=10_000)
 
 
-class ClaimWriteSerializer(serializers.ModelSerializer):
+class ClaimWriteSerializer(WriteSerializer):
     """Input for recording a claim with its quantities and appearances in one request."""
 
     claimant = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all())
@@ -499,7 +503,7 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClaimUpdateSerializer(serializers.ModelSerializer):
+class ClaimUpdateSerializer(WriteSerializer):
     """Input for editing a claim's own fields; its status changes only by assessing it."""
 
     claimant = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all())
@@ -528,7 +532,7 @@ class ClaimUpdateSerializer(serializers.ModelSerializer):
         ]
 
 
-class EvidenceWriteSerializer(serializers.ModelSerializer):
+class EvidenceWriteSerializer(WriteSerializer):
     source = serializers.PrimaryKeyRelatedField(
         queryset=Source.objects.only("id"), required=False, allow_null=True
     )
@@ -554,7 +558,7 @@ class EvidenceCreateSerializer(EvidenceWriteSerializer):
 class EvidenceSerializer(serializers.ModelSerializer):
     source = CitedSourceSerializer(read_only=True, allow_null=True)
     excerpt = ExcerptSerializer(read_only=True, allow_null=True)
-    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Evidence
@@ -578,7 +582,7 @@ class AssessWriteSerializer(serializers.Serializer):
     """Input for assessing one claim (the claim is in the URL)."""
 
     status = serializers.ChoiceField(choices=VerificationStatus.choices)
-    rationale = serializers.CharField(max_length=20_000)
+    rationale = TextField(max_length=20_000)
     credibility = serializers.ChoiceField(choices=Credibility.choices, required=False)
     reliability = serializers.ChoiceField(
         choices=[(grade, grade) for grade in "ABCDEF"],
@@ -600,14 +604,14 @@ class LinkWriteSerializer(serializers.Serializer):
 
     to_claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     kind = serializers.ChoiceField(choices=ClaimRelation.Kind.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    note = TextField(required=False, allow_blank=True, max_length=10_000)
 
 
 class RelationCreateSerializer(LinkWriteSerializer):
     from_claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
 
 
-class RelationUpdateSerializer(serializers.ModelSerializer):
+class RelationUpdateSerializer(WriteSerializer):
     class Meta:
         model = ClaimRelation
         fields = ["note"]
@@ -618,7 +622,9 @@ class RelationSerializer(serializers.ModelSerializer):
     to_claim = ClaimBriefSerializer(read_only=True)
     kind = ChoiceField(choices=ClaimRelation.Kind.choices, read_only=True)
     inverse_label = serializers.SerializerMethodField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ClaimRelation
@@ -644,4 +650,4 @@ class MergeSerializer(serializers.Serializer):
     into = serializers.PrimaryKeyRelatedField(
         queryset=Claim.objects.all(), help_text="The claim this duplicate is folded into."
     )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    note = TextField(required=False, allow_blank=True, max_length=10_000)

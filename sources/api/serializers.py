@@ -6,6 +6,7 @@ viewset. ``*BriefSerializer`` is the short form used when nesting.
 
 from __future__ import annotations
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -27,6 +28,35 @@ class ChoiceField(serializers.ChoiceField):
         if value in ("", None):
             return None
         return {"code": value, "label": str(self.choices.get(value, value))}
+
+
+class TextField(serializers.CharField):
+    """Text sent as a JSON string; a number or a list is refused instead of turned into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FlagField(serializers.BooleanField):
+    """A yes/no sent as JSON true or false; 0, "yes" or "on" are refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class WriteSerializer(serializers.ModelSerializer):
+    """Base of the input serializers: text and yes/no fields take their JSON type only."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+        models.BooleanField: FlagField,
+    }
 
 
 class OutletBriefSerializer(serializers.ModelSerializer):
@@ -58,7 +88,7 @@ class OutletSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "source_count", "version", "created_at", "updated_at"]
 
 
-class OutletWriteSerializer(serializers.ModelSerializer):
+class OutletWriteSerializer(WriteSerializer):
     class Meta:
         model = Outlet
         fields = ["name", "domain", "kind", "country", "state_affiliated", "reliability", "notes"]
@@ -90,7 +120,7 @@ class ExcerptSerializer(serializers.ModelSerializer):
 
 
 class ExcerptWriteSerializer(serializers.Serializer):
-    exact = serializers.CharField(
+    exact = TextField(
         max_length=100_000,
         trim_whitespace=False,
         help_text="The quoted text, exactly as in the body.",
@@ -163,7 +193,7 @@ class SourceDetailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SourceWriteSerializer(serializers.ModelSerializer):
+class SourceWriteSerializer(WriteSerializer):
     """Input for ingesting a source; duplicates are refused by the service."""
 
     outlet = serializers.PrimaryKeyRelatedField(queryset=Outlet.objects.all())

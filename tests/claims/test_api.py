@@ -242,6 +242,26 @@ def test_list_leaves_out_merged_claims_and_pages_by_cursor(client):
     assert third.json()["next"] is None
 
 
+@pytest.mark.parametrize("size", ["0", "-1", "ten", ""])
+def test_page_size_that_is_not_a_positive_number_is_a_400(client, size):
+    response = client.get(f"/api/v1/claims/?page_size={size}")
+    assert_status(response, 400)
+    assert response.json()["errors"] == {"page_size": ["Give a whole number of at least 1."]}
+
+
+def test_text_and_yes_no_fields_take_their_json_type_only(editor_client):
+    response = post(editor_client, "/api/v1/actors/", {"name": 12, "kind": "person"})
+    assert_status(response, 400)
+    assert response.json()["errors"] == {"name": ["Not a valid string."]}
+    response = post(
+        editor_client,
+        "/api/v1/outlets/",
+        {"name": "TASS", "kind": "news_agency", "state_affiliated": 1},
+    )
+    assert_status(response, 400)
+    assert set(response.json()["errors"]) == {"state_affiliated"}
+
+
 def test_page_size_is_capped(client):
     ClaimFactory.create_batch(3)
     response = client.get("/api/v1/claims/?page_size=100000")

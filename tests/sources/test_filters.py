@@ -67,3 +67,19 @@ def test_unknown_outlet_id_is_a_form_error():
     filterset = SourceFilterSet({"outlet": 999999}, queryset=Source.objects.all())
     assert not filterset.is_valid()
     assert "outlet" in filterset.errors
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "null"])
+def test_a_yes_no_filter_refuses_other_words(value):
+    filterset = OutletFilterSet({"state_affiliated": value}, queryset=Outlet.objects.all())
+    assert not filterset.is_valid()
+    assert filterset.errors["state_affiliated"] == ["Give true or false."]
+
+
+def test_empty_values_mean_not_given():
+    tass, novinite = OutletFactory(state_affiliated=True), OutletFactory()
+    assert outlets(state_affiliated="") == {tass.pk, novinite.pk}
+    assert outlets(state_affiliated="1") == {tass.pk}
+    assert outlets(state_affiliated="0") == {novinite.pk}
+    source = SourceFactory(outlet=tass)
+    assert sources(published_after="", published_before="") == {source.pk}
