@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.views.generic import FormView, ListView, TemplateView
@@ -54,6 +55,10 @@ class FilteredListView(ReadPermissionMixin, ListView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        for field in self.filterset.form.fields.values():
+            # Browsers offer a date picker (and keyboard date entry) for these.
+            if isinstance(field, forms.DateField):
+                field.widget.input_type = "date"
         context.update(
             filterset=self.filterset,
             filter_form=self.filterset.form,
