@@ -298,6 +298,10 @@ class Place(TrackedModel):
         self.ancestor_path = (
             f"{self.parent.ancestor_path}{self.parent_id}/" if self.parent_id else "/"
         )
+        if self.pk and f"/{self.pk}/" in self.ancestor_path:
+            # clean() says this to editors; this guard stops a save that skipped
+            # validation from moving the subtree into itself and recursing forever.
+            raise ValidationError({"parent": "A place cannot be inside itself."})
         super().save(*args, **kwargs)
         if moved and old_path != self.ancestor_path:
             # Moving a place moves everything inside it; rare, so one save each.

@@ -252,6 +252,18 @@ def test_place_inside_itself_is_refused(db):
         Place.objects.filter(pk=kursk.pk).update(parent=kursk)
 
 
+def test_saving_a_place_into_its_own_subtree_without_validation_is_refused(db):
+    kursk = PlaceFactory(name="Kursk Oblast", kind=Place.Kind.REGION)
+    sudzha = PlaceFactory(name="Sudzha", parent=kursk)
+    kursk.parent = sudzha
+
+    with pytest.raises(ValidationError, match="A place cannot be inside itself"):
+        kursk.save()
+
+    kursk.refresh_from_db()
+    assert kursk.parent is None
+
+
 def test_moving_a_place_moves_everything_inside_it(db):
     russia = PlaceFactory(name="Russia", kind=Place.Kind.COUNTRY)
     ukraine = PlaceFactory(name="Ukraine", kind=Place.Kind.COUNTRY)
