@@ -41,6 +41,12 @@ class ClaimsbaseAutoSchema(AutoSchema):
             auths.append({})
         return auths
 
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request":
+            schema["additionalProperties"] = False  # unknown fields are refused
+        return schema
+
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(field, schema)
         if isinstance(field, serializers.URLField):

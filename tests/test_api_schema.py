@@ -163,16 +163,28 @@ def test_claimreview_of_the_seed_parses_as_json_ld(seed, client):
     for review in reviews:
         assert set(review) >= GOOGLE_REQUIRED
         assert review["@type"] == "ClaimReview"
-        assert "alternateName" in review["reviewRating"]
-        assert review["itemReviewed"]["@type"] == "Claim"
-        assert review["itemReviewed"]["author"]["name"]
-        assert review["itemReviewed"]["appearance"]
+        assert review["url"].startswith("http://testserver/claims/")
+        assert review["author"] == {"@type": "Organization", "name": "claimsbase"}
+        assert review["reviewRating"]["@type"] == "Rating"
+        assert review["reviewRating"]["alternateName"]
         assert review["datePublished"]
+        claim = review["itemReviewed"]
+        assert claim["@type"] == "Claim"
+        assert claim["author"]["@type"] in {"Person", "Organization"} and claim["author"]["name"]
+        assert claim["datePublished"]  # every seed claim has the day it was asserted
+        assert all(a["@type"] == "CreativeWork" and a["headline"] for a in claim["appearance"])
+        assert claim["firstAppearance"] == claim["appearance"][0]
     # Expanding with the schema.org context offline: swap in a minimal inline context.
     offline = {**document, "@context": {"@vocab": "https://schema.org/"}}
     expanded = jsonld.expand(offline)
-    types = {node["@type"][0] for node in expanded}
-    assert types == {"https://schema.org/ClaimReview"}
+    assert {node["@type"][0] for node in expanded} == {"https://schema.org/ClaimReview"}
+    schema_org = "https://schema.org/"
+    for node in expanded:
+        assert {f"{schema_org}{name}" for name in GOOGLE_REQUIRED} <= set(node)
+        [rating] = node[f"{schema_org}reviewRating"]
+        assert rating[f"{schema_org}alternateName"][0]["@value"]
+        [item] = node[f"{schema_org}itemReviewed"]
+        assert {f"{schema_org}author", f"{schema_org}appearance"} <= set(item)
 
 
 def test_claimreview_of_one_seed_claim(seed, client):

@@ -34,6 +34,7 @@ from sources.api.serializers import (
     ChoiceSerializer,
     CitedSourceSerializer,
     ExcerptSerializer,
+    InputSerializer,
     OutletBriefSerializer,
     SourceBriefSerializer,
     TextField,
@@ -442,7 +443,7 @@ class AttributionStepWriteSerializer(WriteSerializer):
         fields = ["actor", "outlet", "source", "label", "fidelity"]
 
 
-class AppearanceWriteSerializer(serializers.Serializer):
+class AppearanceWriteSerializer(InputSerializer):
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
     excerpt = serializers.PrimaryKeyRelatedField(
         queryset=Excerpt.objects.all(),
@@ -578,7 +579,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssessWriteSerializer(serializers.Serializer):
+class AssessWriteSerializer(InputSerializer):
     """Input for assessing one claim (the claim is in the URL)."""
 
     status = serializers.ChoiceField(choices=VerificationStatus.choices)
@@ -599,7 +600,7 @@ class AssessmentCreateSerializer(AssessWriteSerializer):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
 
 
-class LinkWriteSerializer(serializers.Serializer):
+class LinkWriteSerializer(InputSerializer):
     """Input for relating this claim (in the URL) to another."""
 
     to_claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
@@ -646,7 +647,7 @@ class RelationSerializer(serializers.ModelSerializer):
         return ClaimRelation.Kind(relation.kind).inverse_label
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(InputSerializer):
     into = serializers.PrimaryKeyRelatedField(
         queryset=Claim.objects.all(), help_text="The claim this duplicate is folded into."
     )

@@ -48,8 +48,24 @@ class FlagField(serializers.BooleanField):
         return data
 
 
-class WriteSerializer(serializers.ModelSerializer):
-    """Base of the input serializers: text and yes/no fields take their JSON type only."""
+class RefuseUnknownFields:
+    """A field the input does not know is an error, so a misspelt name is never silently lost."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            known = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - known)
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class InputSerializer(RefuseUnknownFields, serializers.Serializer):
+    """Base of the input serializers that are not one model's fields."""
+
+
+class WriteSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+    """Base of the input serializers: known fields only, text and yes/no in their JSON type."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -119,7 +135,7 @@ class ExcerptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExcerptWriteSerializer(serializers.Serializer):
+class ExcerptWriteSerializer(InputSerializer):
     exact = TextField(
         max_length=100_000,
         trim_whitespace=False,

@@ -262,6 +262,18 @@ def test_text_and_yes_no_fields_take_their_json_type_only(editor_client):
     assert set(response.json()["errors"]) == {"state_affiliated"}
 
 
+def test_a_misspelt_field_is_refused_not_ignored(editor_client):
+    claim = ClaimFactory(notes="")
+    response = patch(editor_client, f"/api/v1/claims/{claim.pk}/", {"notse": "Checked."})
+    assert_status(response, 400)
+    assert response.json()["errors"] == {"notse": ["Unknown field."]}
+    payload = claim_payload()
+    payload["quantities"][0]["units"] = "km2"
+    response = post(editor_client, "/api/v1/claims/", payload)
+    assert_status(response, 400)
+    assert response.json()["errors"] == {"quantities.0.units": ["Unknown field."]}
+
+
 def test_page_size_is_capped(client):
     ClaimFactory.create_batch(3)
     response = client.get("/api/v1/claims/?page_size=100000")
