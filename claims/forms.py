@@ -64,7 +64,9 @@ class ClaimAssessForm(AssessmentForm):
         initial=Evidence.Stance.SUPPORTS,
         required=False,
     )
-    evidence_url = forms.URLField(label="Evidence URL", required=False, max_length=2000)
+    evidence_url = forms.URLField(
+        label="Evidence URL", required=False, max_length=2000, assume_scheme="https"
+    )
     evidence_source = forms.ModelChoiceField(
         label="Evidence source (number)",
         queryset=Source.objects.only("id", "title"),
@@ -115,7 +117,7 @@ class ClaimLinkForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     stance = forms.ChoiceField(label="Stance", choices=Evidence.Stance.choices)
-    url = forms.URLField(label="URL", required=False, max_length=2000)
+    url = forms.URLField(label="URL", required=False, max_length=2000, assume_scheme="https")
     source = forms.ModelChoiceField(
         label="Source (number)",
         queryset=Source.objects.only("id", "title"),

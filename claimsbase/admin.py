@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.forms import BaseForm, HiddenInput, IntegerField
 from django.forms.models import InlineForeignKeyField
 from simple_history.admin import SimpleHistoryAdmin
@@ -136,6 +137,8 @@ class ServiceInline:
     inlines whose rows carry a rule override them with the service that keeps it.
     """
 
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = _with_refusals(formset.form, request)
@@ -168,6 +171,8 @@ class ServiceAdmin(SimpleHistoryAdmin):
     """
 
     change_form_template = "admin/claimsbase/change_form.html"
+    # A URL typed without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -53,6 +53,7 @@ class SourceForm(forms.ModelForm):
     """
 
     derived_fields = ("normalized_url", "content_hash")
+    url = forms.URLField(label="URL", required=False, max_length=2000, assume_scheme="https")
 
     class Meta:
         model = Source

@@ -34,6 +34,8 @@ class SourceQuerySet(models.QuerySet):
             self.select_related("outlet")
             .defer("body")
             .annotate(excerpt_count=Count("excerpts", distinct=True))
+            # An aggregate drops Meta.ordering; pages and cursors need a stable order.
+            .order_by("-published_at", "-id")
         )
 
     def for_detail(self) -> SourceQuerySet:
