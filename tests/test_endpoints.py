@@ -173,6 +173,7 @@ ENDPOINTS = [
         200,
         lambda w: {"name": "Kursk Oblast", "kind": "region"},
     ),
+    Endpoint("place delete", "delete", lambda w: f"/api/v1/places/{w['place'].pk}/", EDITORS, 204),
     Endpoint("topic list", "get", lambda w: "/api/v1/topics/", READERS, 200),
     Endpoint("topic detail", "get", lambda w: f"/api/v1/topics/{w['topic'].pk}/", READERS, 200),
     Endpoint(
@@ -183,6 +184,15 @@ ENDPOINTS = [
         201,
         lambda w: {"name": "Jeddah ceasefire talks"},
     ),
+    Endpoint(
+        "topic edit",
+        "patch",
+        lambda w: f"/api/v1/topics/{w['topic'].pk}/",
+        EDITORS,
+        200,
+        lambda w: {"description": "Talks in Saudi Arabia."},
+    ),
+    Endpoint("topic delete", "delete", lambda w: f"/api/v1/topics/{w['topic'].pk}/", EDITORS, 204),
     # relations, assessments, evidence
     Endpoint("relation list", "get", lambda w: "/api/v1/relations/", READERS, 200),
     Endpoint(
@@ -266,6 +276,14 @@ ENDPOINTS = [
         lambda w: {"name": "TASS", "kind": "news_agency", "reliability": "D"},
     ),
     Endpoint(
+        "outlet edit",
+        "put",
+        lambda w: f"/api/v1/outlets/{w['outlet'].pk}/",
+        EDITORS,
+        200,
+        lambda w: {"name": "TASS", "kind": "news_agency", "reliability": "D"},
+    ),
+    Endpoint(
         "outlet delete",
         "delete",
         lambda w: f"/api/v1/outlets/{w['empty_outlet'].pk}/",
@@ -289,6 +307,9 @@ ENDPOINTS = [
         EDITORS,
         200,
         lambda w: {"title": "Corrected headline"},
+    ),
+    Endpoint(
+        "source delete", "delete", lambda w: f"/api/v1/sources/{w['source'].pk}/", EDITORS, 204
     ),
     Endpoint(
         "source excerpt",

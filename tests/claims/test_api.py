@@ -527,3 +527,22 @@ def test_two_edits_read_at_one_version_let_only_the_first_through(editor_client)
     assert (first.status_code, second.status_code) == (200, 412)
     claim.refresh_from_db()
     assert (claim.statement, claim.version) == ("A", 2)
+
+
+def test_readme_example_finds_gerasimovs_disputed_claims_about_kursk(seed, client):
+    """The example script of the README, step by step, on the worked example."""
+    [gerasimov] = client.get("/api/v1/actors/", {"q": "Gerasimov"}).json()["results"]
+    kursk = client.get("/api/v1/places/", {"q": "Kursk", "kind": "region"}).json()["results"][0]
+    response = client.get(
+        "/api/v1/claims/", {"claimant": gerasimov["id"], "place": kursk["id"], "status": "disputed"}
+    )
+    assert_status(response, 200)
+    statements = [claim["statement"] for claim in response.json()["results"]]
+    assert any("24 settlements" in statement for statement in statements)
+    assert {claim["status"]["code"] for claim in response.json()["results"]} == {"disputed"}
+
+
+def test_a_body_that_is_not_json_is_a_415_in_the_error_shape(editor_client):
+    response = editor_client.post("/api/v1/topics/", {"name": "Kursk"})  # form-encoded
+    assert_status(response, 415)
+    assert set(response.json()) == {"status", "code", "detail", "errors"}
