@@ -29,6 +29,14 @@ IF_MATCH = OpenApiParameter(
     ),
 )
 
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    description='The record\'s version, e.g. "3": send it back as If-Match to edit safely.',
+    response=[200],
+)
+
 
 class ClaimsbaseAutoSchema(AutoSchema):
     """drf-spectacular schema with the error answers and If-Match every client needs to know."""
@@ -59,8 +67,11 @@ class ClaimsbaseAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
-        if self.method in ("PUT", "PATCH", "DELETE") and isinstance(self.view, RecordViewSet):
-            parameters.append(IF_MATCH)
+        if isinstance(self.view, RecordViewSet):
+            if self.method in ("PUT", "PATCH", "DELETE"):
+                parameters.append(IF_MATCH)
+            if self.view.action in ("retrieve", "update", "partial_update"):
+                parameters.append(ETAG)
         return parameters
 
     def _get_response_bodies(self, direction="response"):

@@ -77,6 +77,14 @@ def test_reading_is_documented_as_open_and_writing_as_signed_in(client):
     assert "412" in claims["post"]["responses"] and "412" not in claims["get"]["responses"]
 
 
+def test_the_etag_a_detail_answers_with_and_the_if_match_it_takes_are_documented(client):
+    schema = client.get("/api/schema/?format=json").json()
+    claim = schema["paths"]["/api/v1/claims/{id}/"]
+    assert "ETag" in claim["get"]["responses"]["200"]["headers"]
+    assert "ETag" in claim["patch"]["responses"]["200"]["headers"]
+    assert "If-Match" in {parameter["name"] for parameter in claim["patch"]["parameters"]}
+
+
 # --- CSRF: a signed-in browser session must send the token; a script's token never ----
 
 
