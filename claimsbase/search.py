@@ -19,8 +19,13 @@ MAX_TERMS = 10
 
 
 def terms(q: str) -> list[str]:
-    """Words of ``q``; a "quoted phrase" stays one term. At most MAX_TERMS are used."""
-    found = [phrase or word for phrase, word in re.findall(r'"([^"]+)"|(\S+)', q or "")]
+    """Words of ``q``; a "quoted phrase" stays one term. At most MAX_TERMS are used.
+
+    NUL characters are dropped: no stored text holds one, and PostgreSQL
+    refuses them in a query parameter.
+    """
+    q = (q or "").replace("\x00", "")
+    found = [phrase or word for phrase, word in re.findall(r'"([^"]+)"|(\S+)', q)]
     return [term for term in found if term.strip()][:MAX_TERMS]
 
 

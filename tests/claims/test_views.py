@@ -505,3 +505,16 @@ def test_seed_list_filtered_to_disputed(client, seed):
     statuses = {claim.status for claim in response.context["claims"]}
     assert statuses == {"disputed"}
     assert len(response.context["claims"]) == 3
+
+
+def test_claim_searches_ignore_a_nul_character_in_the_words(analyst_client, gains):
+    """PostgreSQL refuses NUL in a query; the picker and the link page must not answer 500."""
+    picker = analyst_client.get(reverse("claims:claim_search"), {"q": "settle\x00ments"})
+    link_page = analyst_client.get(
+        reverse("claims:claim_link", args=[gains.pk]), {"q": "\x00Sudzha"}
+    )
+
+    assert_status(picker, 200)
+    assert [row["id"] for row in picker.json()["results"]] == [gains.pk]
+    assert_status(link_page, 200)
+    assert "Battles continue in and around Sudzha" in link_page.content.decode()
