@@ -140,9 +140,6 @@ class ClaimCaptureView(ServiceFormView):
             return None
         return super().error_target(form, field)
 
-    def get_success_url(self, result=None) -> str:
-        return result.get_absolute_url()
-
 
 class OutletDetailView(ReadPermissionMixin, DetailView):
     queryset = Outlet.objects.for_detail()

@@ -33,11 +33,6 @@ def label_from(relation, claim) -> str:
 
 
 @register.filter
-def other_claim(relation, claim):
-    return relation.other(claim)
-
-
-@register.filter
 def percent(share: float) -> str:
     return f"{round(share * 100)} %"
 
