@@ -118,7 +118,11 @@ class ClaimRelationQuerySet(models.QuerySet):
 
 class AssessmentQuerySet(models.QuerySet):
     def for_list(self) -> AssessmentQuerySet:
-        return self.select_related("claim__claimant", "assessed_by").prefetch_related("evidence")
+        from claims.models import Evidence
+
+        return self.select_related("claim__claimant", "assessed_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source", "excerpt"))
+        )
 
     def until(self, moment: datetime.datetime) -> AssessmentQuerySet:
         return self.filter(assessed_at__lte=moment)

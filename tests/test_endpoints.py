@@ -24,6 +24,7 @@ from tests.factories import (
     ClaimFactory,
     ClaimRelationFactory,
     EvidenceFactory,
+    ExcerptFactory,
     OutletFactory,
     PlaceFactory,
     QuantityFactory,
@@ -379,7 +380,13 @@ def rich_claims(n: int) -> None:
         ClaimRelationFactory(from_claim=claim)
         ClaimRelationFactory(to_claim=claim, kind="supports")
         claim_assess(claim=claim, actor=None, status="in_review", rationale="Open.")
-        claim_assess(claim=claim, actor=None, status="disputed", rationale="Contested.")
+        claim_assess(
+            claim=claim,
+            actor=None,
+            status="disputed",
+            rationale="Contested.",
+            evidence=[{"stance": "refutes", "excerpt": ExcerptFactory()} for _ in range(2)],
+        )
         EvidenceFactory(claim=claim)
 
 
