@@ -466,6 +466,23 @@ class Claim(TrackedModel):
     def status_choice(self) -> VerificationStatus:
         return VerificationStatus(self.status)
 
+    @property
+    def shown_grade(self) -> str:
+        """The two-part grade ("B2") of the assessment this claim is shown with, or "".
+
+        A list viewed as of a past date carries ``as_of_*`` annotations; other
+        read paths prefetch the latest assessment (``latest_assessments``) or
+        every assessment, newest first.
+        """
+        if hasattr(self, "as_of_status"):
+            if self.as_of_reliability and self.as_of_credibility:
+                return f"{self.as_of_reliability}{self.as_of_credibility}"
+            return ""
+        latest = getattr(self, "latest_assessments", None)
+        if latest is None:
+            latest = list(self.assessments.all())[:1]
+        return latest[0].grade if latest else ""
+
 
 class Appearance(TrackedModel):
     """A source reporting a claim, with the exact excerpt and the attribution chain as reported."""

@@ -106,15 +106,6 @@ def _cell(value) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _grade(claim: Claim) -> str:
-    if hasattr(claim, "as_of_status"):
-        if claim.as_of_reliability and claim.as_of_credibility:
-            return f"{claim.as_of_reliability}{claim.as_of_credibility}"
-        return ""
-    latest = claim.latest_assessments[0] if claim.latest_assessments else None
-    return latest.grade if latest else ""
-
-
 def csv_response(claims: Iterable[Claim], request) -> HttpResponse:
     """Claims from ``for_list()`` as CSV, one row per claim."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -129,7 +120,7 @@ def csv_response(claims: Iterable[Claim], request) -> HttpResponse:
                 claim.claimant_id,
                 _cell(claim.claimant.name),
                 getattr(claim, "as_of_status", claim.status),
-                _grade(claim),
+                claim.shown_grade,
                 claim.asserted_on or "",
                 claim.period_start or "",
                 claim.period_end or "",

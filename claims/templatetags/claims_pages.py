@@ -112,16 +112,5 @@ def status_badge(status, grade: str = ""):
 
 @register.simple_tag
 def grade_of(claim) -> str:
-    """The two-part grade of the claim's latest assessment ("B2"), or "" if not assessed.
-
-    Reads ``as_of_*`` annotations when the list is viewed as of a past date,
-    else the prefetched latest assessment.
-    """
-    if hasattr(claim, "as_of_status"):
-        if claim.as_of_reliability and claim.as_of_credibility:
-            return f"{claim.as_of_reliability}{claim.as_of_credibility}"
-        return ""
-    latest = getattr(claim, "latest_assessments", None)
-    if latest is None:
-        latest = list(claim.assessments.all())[:1]
-    return latest[0].grade if latest else ""
+    """The two-part grade of the assessment the claim is shown with ("B2"), or ""."""
+    return claim.shown_grade

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import threading
 
 import pytest
@@ -546,3 +548,28 @@ def test_a_body_that_is_not_json_is_a_415_in_the_error_shape(editor_client):
     response = editor_client.post("/api/v1/topics/", {"name": "Kursk"})  # form-encoded
     assert_status(response, 415)
     assert set(response.json()) == {"status", "code", "detail", "errors"}
+
+
+def test_csv_shows_the_grade_of_the_day_asked_and_never_a_formula(client):
+    claim = ClaimFactory(statement="=HYPERLINK(1)", asserted_on=datetime.date(2025, 3, 1))
+    for day, reliability, credibility in ((3, "C", 3), (20, "B", 2)):
+        claim_assess(
+            claim=claim,
+            actor=None,
+            status="disputed",
+            rationale="Checked.",
+            reliability=reliability,
+            credibility=credibility,
+            assessed_at=datetime.datetime(2025, 3, day, 12, tzinfo=datetime.UTC),
+        )
+
+    def row(query: str) -> dict[str, str]:
+        response = client.get(f"/api/v1/claims/csv/{query}")
+        assert_status(response, 200)
+        lines = list(csv.DictReader(io.StringIO(response.content.decode())))
+        assert [line["id"] for line in lines] == [str(claim.pk)]
+        return lines[0]
+
+    assert row("")["grade"] == "B2"
+    assert row("?as_of=2025-03-10")["grade"] == "C3"
+    assert row("")["statement"] == "'=HYPERLINK(1)"
