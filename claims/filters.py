@@ -243,12 +243,15 @@ class PlaceFilterSet(django_filters.FilterSet):
 
 class TopicFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", label="Search", help_text="Words of the name."
+        method="filter_q", label="Search", help_text="Words of the name or description."
     )
 
     class Meta:
         model = Topic
         fields = ["q"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
 
 
 class RelationFilterSet(django_filters.FilterSet):

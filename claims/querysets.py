@@ -90,6 +90,9 @@ class PlaceQuerySet(models.QuerySet):
 
 
 class TopicQuerySet(models.QuerySet):
+    def search(self, q: str) -> TopicQuerySet:
+        return text_search(self, q, ["name", "description"])
+
     def with_counts(self) -> TopicQuerySet:
         from claims.models import Claim
 

@@ -210,6 +210,15 @@ def test_topic_filter():
     assert [t.pk for t in TopicFilterSet({"q": "kursk"}, queryset=qs).qs] == [kursk.pk]
 
 
+def test_topic_search_matches_every_word_in_name_or_description():
+    talks = TopicFactory(name="Jeddah talks", description="Ceasefire negotiations in March 2025")
+    TopicFactory(name="Kursk incursion", description="Fighting in Kursk Oblast")
+    qs = Topic.objects.for_list()
+    found = TopicFilterSet({"q": "jeddah ceasefire"}, queryset=qs).qs
+    assert [t.pk for t in found] == [talks.pk]
+    assert not TopicFilterSet({"q": "jeddah kursk"}, queryset=qs).qs.exists()
+
+
 def test_relation_filter_by_claim_reads_both_sides():
     claim = ClaimFactory()
     out = ClaimRelationFactory(from_claim=claim)
