@@ -483,6 +483,27 @@ class Claim(TrackedModel):
             latest = list(self.assessments.all())[:1]
         return latest[0].grade if latest else ""
 
+    def relations(self) -> list[ClaimRelation]:
+        """Relations in both directions; no query where the read path prefetched them."""
+        return [*self.relations_out.all(), *self.relations_in.all()]
+
+    def relations_by_wording(self) -> list[tuple[str, list[tuple[ClaimRelation, Claim]]]]:
+        """Relations grouped by their wording from this side, each with the other claim."""
+        groups: dict[str, list[tuple[ClaimRelation, Claim]]] = {}
+        for relation in self.relations():
+            groups.setdefault(relation.label_from(self), []).append(
+                (relation, relation.other(self))
+            )
+        return sorted(groups.items())
+
+    def counter_claims(self) -> list[Claim]:
+        """The claims linked to this one by *contradicts*, whichever way the link points."""
+        return [
+            relation.other(self)
+            for relation in self.relations()
+            if relation.kind == RelationKind.CONTRADICTS
+        ]
+
 
 class Appearance(TrackedModel):
     """A source reporting a claim, with the exact excerpt and the attribution chain as reported."""

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, TemplateView, View
 from claims import charts
 from claims.filters import ClaimFilterSet
 from claims.forms import ClaimAssessForm, ClaimCompareForm, ClaimLinkForm, EvidenceForm
-from claims.models import Actor, Claim, ClaimRelation, Place, Topic
+from claims.models import Actor, Claim, Place, Topic
 from claims.querysets import audit_trail
 from claims.services import claim_assess, claims_link, evidence_add
 from claimsbase.permissions import ReadPermissionMixin, can
@@ -59,20 +59,9 @@ class ClaimDetailView(ReadPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         claim, user = self.object, self.request.user
-        relations = [*claim.relations_out.all(), *claim.relations_in.all()]
-        groups: dict[str, list[tuple[ClaimRelation, Claim]]] = {}
-        for relation in relations:
-            groups.setdefault(relation.label_from(claim), []).append(
-                (relation, relation.other(claim))
-            )
-        counter_claims = [
-            relation.other(claim)
-            for relation in relations
-            if relation.kind == ClaimRelation.Kind.CONTRADICTS
-        ]
         context = super().get_context_data(
-            relation_groups=sorted(groups.items()),
-            counter_claims=counter_claims,
+            relation_groups=claim.relations_by_wording(),
+            counter_claims=claim.counter_claims(),
             assessments=list(claim.assessments.all()),
             history=audit_trail(claim),
             can_assess=can(user, ASSESS),

@@ -402,3 +402,19 @@ def test_save_validated_labels_the_history_row(db):
     claim.notes = "Checked again"
     claim.save()
     assert claim.history.first().history_change_reason is None
+
+
+def test_a_claim_reads_its_relations_from_its_own_side(db):
+    regained = ClaimFactory(statement="Regained control of 24 settlements.")
+    fighting = ClaimFactory(statement="Battles go on around Sudzha.")
+    welcome = ClaimFactory(statement="The welcome.")
+    ClaimRelationFactory(from_claim=fighting, to_claim=regained, kind="contradicts")
+    ClaimRelationFactory(from_claim=regained, to_claim=welcome, kind="supports")
+
+    claim = Claim.objects.for_detail().get(pk=regained.pk)
+
+    assert claim.relations_by_wording() == [
+        ("contradicted by", [(claim.relations_in.get(), fighting)]),
+        ("supports", [(claim.relations_out.get(), welcome)]),
+    ]
+    assert claim.counter_claims() == [fighting]
