@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import CharField, IntegerField, ModelForm, Textarea
 from django.template.response import TemplateResponse
@@ -33,14 +32,15 @@ from claims.models import (
 )
 from claims.services import (
     appearance_add,
-    claim_assess,
     claim_create,
     claim_update,
+    claims_assess_batch,
     claims_link,
-    claims_merge,
+    claims_merge_batch,
     claims_unlink,
     evidence_add,
     quantities_record,
+    relation_update,
 )
 from claimsbase.admin import (
     ServiceAdmin,
@@ -51,7 +51,6 @@ from claimsbase.admin import (
     place_errors,
 )
 from claimsbase.permissions import can
-from claimsbase.services import record_save
 
 RECORD_FIELDS = ("version", "created_at", "updated_at")
 RECORD_FIELDSET = ("Record", {"classes": ("collapse",), "fields": RECORD_FIELDS})
@@ -95,9 +94,7 @@ class ActorAdmin(ServiceAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_changelist(request):
-            return queryset.for_list()
-        return queryset.select_related("affiliation")
+        return queryset.for_list() if is_changelist(request) else queryset.for_edit()
 
     @admin.display(description="aliases")
     def alias_names(self, actor: Actor) -> str:
@@ -150,7 +147,7 @@ class PlaceAdmin(ServiceAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return queryset.for_list() if is_changelist(request) else queryset.select_related("parent")
+        return queryset.for_list() if is_changelist(request) else queryset.for_edit()
 
 
 @admin.register(PlaceAlias)
@@ -218,12 +215,7 @@ class AppearanceInline(ServiceInline, admin.StackedInline):
     extra = 0
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("source", "excerpt")
-            .prefetch_related("chain__actor", "chain__outlet", "chain__source")
-        )
+        return super().get_queryset(request).for_list()
 
     @admin.display(description="attribution chain")
     def chain_summary(self, appearance: Appearance) -> str:
@@ -241,7 +233,6 @@ class AppearanceInline(ServiceInline, admin.StackedInline):
                     exact=data.get("quote") or "",
                     start=data.get("quote_start"),
                     note=data.get("note", ""),
-                    actor=request.user,
                 )
             except ValidationError as error:
                 # The excerpt's "exact" and "start" are this form's quote fields.
@@ -273,9 +264,7 @@ class QuantityInline(ServiceInline, admin.TabularInline):
     def save_row(self, request, form, parent, *, change: bool) -> None:
         if change:
             return super().save_row(request, form, parent, change=True)
-        (quantity,) = quantities_record(
-            claim=parent, quantities=[self.row_data(form)], actor=request.user
-        )
+        (quantity,) = quantities_record(claim=parent, quantities=[self.row_data(form)])
         adopt(form.instance, quantity)
         return None
 
@@ -283,27 +272,15 @@ class QuantityInline(ServiceInline, admin.TabularInline):
 def relation_save(
     request, relation: ClaimRelation, form, *, change: bool, version: int | None = None
 ) -> None:
-    """Save an admin-edited relation through the relation services.
-
-    A relation that now links other claims or says something else is a new
-    relation: the old one is unlinked and the new one linked, so the
-    duplicate checks of ``claims_link`` apply. A changed note is an edit.
-    """
-    if change and not {"from_claim", "to_claim", "kind"} & set(form.changed_data):
-        record_save(record=relation, actor=request.user, expected_version=version)
-        return
+    """Save an admin-edited relation: ``relation_update`` for a change, ``claims_link`` for new."""
+    fields = {name: getattr(relation, name) for name in ("from_claim", "to_claim", "kind", "note")}
     if change:
-        previous = ClaimRelation.objects.get(pk=relation.pk)
-        previous.lock_version(version)
-        claims_unlink(relation=previous, actor=request.user)
-    linked = claims_link(
-        from_claim=relation.from_claim,
-        to_claim=relation.to_claim,
-        kind=relation.kind,
-        note=relation.note,
-        actor=request.user,
-    )
-    adopt(relation, linked)
+        saved = relation_update(
+            relation=relation, by=request.user, expected_version=version, **fields
+        )
+    else:
+        saved = claims_link(**fields, by=request.user)
+    adopt(relation, saved)
 
 
 class RelationOutInline(ServiceInline, admin.TabularInline):
@@ -317,13 +294,13 @@ class RelationOutInline(ServiceInline, admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("to_claim", "created_by")
+        return super().get_queryset(request).for_list()
 
     def save_row(self, request, form, parent, *, change: bool) -> None:
         relation_save(request, form.instance, form, change=change)
 
     def delete_row(self, request, obj, parent) -> None:
-        claims_unlink(relation=obj, actor=request.user)
+        claims_unlink(relation=obj)
 
 
 class RelationInInline(admin.TabularInline):
@@ -339,7 +316,7 @@ class RelationInInline(admin.TabularInline):
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("from_claim", "created_by")
+        return super().get_queryset(request).for_list()
 
     @admin.display(description="this claim is")
     def wording(self, relation: ClaimRelation) -> str:
@@ -363,16 +340,12 @@ class EvidenceInline(ServiceInline, admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("source", "excerpt", "assessment", "added_by")
-        )
+        return super().get_queryset(request).for_list()
 
     def save_row(self, request, form, parent, *, change: bool) -> None:
         if change:
             return super().save_row(request, form, parent, change=True)
-        evidence = evidence_add(claim=parent, actor=request.user, **self.row_data(form))
+        evidence = evidence_add(claim=parent, by=request.user, **self.row_data(form))
         adopt(form.instance, evidence)
         return None
 
@@ -388,7 +361,7 @@ class AssessmentInline(admin.TabularInline):
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("assessed_by")
+        return super().get_queryset(request).for_history()
 
     @admin.display(description="grade")
     def grade(self, assessment: Assessment) -> str:
@@ -446,9 +419,8 @@ class ClaimAdmin(ServiceAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_changelist(request):
-            return queryset.for_list()  # Merged claims are records of the merge, not listed.
-        return queryset.select_related("claimant", "merged_into")
+        # Merged claims are records of the merge, not listed.
+        return queryset.for_list() if is_changelist(request) else queryset.for_edit()
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.merged_into_id:
@@ -472,9 +444,9 @@ class ClaimAdmin(ServiceAdmin):
         if change:
             changes = {name: data[name] for name in form.changed_data if name in CLAIM_FORM_FIELDS}
             version = expected_version(form)
-            claim_update(claim=obj, actor=request.user, expected_version=version, **changes)
+            claim_update(claim=obj, expected_version=version, **changes)
         else:
-            adopt(obj, claim_create(actor=request.user, **data))
+            adopt(obj, claim_create(**data))
 
     def save_m2m(self, request, form, *, change: bool) -> None:
         """What the claim is about was saved by claim_create/claim_update."""
@@ -493,15 +465,7 @@ class ClaimAdmin(ServiceAdmin):
         form = AssessmentForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    for claim in claims:
-                        self._for_claim(
-                            claim,
-                            claim_assess,
-                            claim=claim,
-                            actor=request.user,
-                            **form.cleaned_data,
-                        )
+                claims_assess_batch(claims=claims, by=request.user, **form.cleaned_data)
             except ValidationError as error:
                 place_errors(form, error)
             else:
@@ -527,17 +491,7 @@ class ClaimAdmin(ServiceAdmin):
         if form.is_valid():
             into, note = form.cleaned_data["into"], form.cleaned_data["note"]
             try:
-                with transaction.atomic():
-                    for claim in claims:
-                        if claim.pk != into.pk:
-                            self._for_claim(
-                                claim,
-                                claims_merge,
-                                duplicate=claim,
-                                into=into,
-                                actor=request.user,
-                                note=note,
-                            )
+                claims_merge_batch(duplicates=claims, into=into, note=note)
             except ValidationError as error:
                 place_errors(form, error)
             else:
@@ -548,17 +502,6 @@ class ClaimAdmin(ServiceAdmin):
         return self._action_page(
             request, "merge", claims, form, title="Merge claims", submit="Merge"
         )
-
-    @staticmethod
-    def _for_claim(subject: Claim, service, **kwargs) -> None:
-        """Run ``service``; name the claim in a refusal, as several are done at once."""
-        try:
-            service(**kwargs)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                raise
-            messages = [f"“{subject}”: {message}" for message in error.messages]
-            raise ValidationError(messages) from None
 
     def _action_page(self, request, action: str, claims, form, *, title: str, submit: str):
         context = {
@@ -587,7 +530,6 @@ class AttributionStepInline(ServiceInline, admin.TabularInline):
 @admin.register(Appearance)
 class AppearanceAdmin(ServiceAdmin):
     list_display = ("claim", "source", "excerpt")
-    list_select_related = ("claim", "source", "excerpt")
     list_filter = (("source__outlet", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("claim__statement", "source__title", "excerpt__exact")
     autocomplete_fields = ("claim", "source", "excerpt")
@@ -596,7 +538,7 @@ class AppearanceAdmin(ServiceAdmin):
     inlines = [AttributionStepInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("claim", "source", "excerpt")
+        return super().get_queryset(request).for_list()
 
     def save_object(self, request, obj, form, *, change: bool) -> None:
         if change:
@@ -607,7 +549,6 @@ class AppearanceAdmin(ServiceAdmin):
             source=data["source"],
             excerpt=data.get("excerpt"),
             note=data.get("note", ""),
-            actor=request.user,
         )
         adopt(obj, appearance)
         return None
@@ -643,7 +584,7 @@ class QuantityAdmin(ServiceAdmin):
             return super().save_object(request, obj, form, change=True)
         fields = dict(form.cleaned_data)
         claim = fields.pop("claim")
-        (quantity,) = quantities_record(claim=claim, quantities=[fields], actor=request.user)
+        (quantity,) = quantities_record(claim=claim, quantities=[fields])
         adopt(obj, quantity)
         return None
 
@@ -667,11 +608,11 @@ class ClaimRelationAdmin(ServiceAdmin):
         relation_save(request, obj, form, change=change, version=expected_version(form))
 
     def delete_model(self, request, obj) -> None:
-        claims_unlink(relation=obj, actor=request.user)
+        claims_unlink(relation=obj)
 
     def delete_queryset(self, request, queryset) -> None:
         for relation in queryset:
-            claims_unlink(relation=relation, actor=request.user)
+            claims_unlink(relation=relation)
 
 
 @admin.register(Evidence)
@@ -691,7 +632,7 @@ class EvidenceAdmin(ServiceAdmin):
     def save_object(self, request, obj, form, *, change: bool) -> None:
         if change:
             return super().save_object(request, obj, form, change=True)
-        evidence = evidence_add(actor=request.user, **form.cleaned_data)
+        evidence = evidence_add(by=request.user, **form.cleaned_data)
         adopt(obj, evidence)
         return None
 

@@ -50,6 +50,16 @@ class Point:
     y: float = 0.0
 
 
+def line_up(claims) -> list[tuple[Measure, list[list]]]:
+    """Each measure any of ``claims`` quantifies, with each claim's quantities of it in a
+    column of its own (the compare page's rows), in a stable order."""
+    rows: dict[Measure, list[list]] = {}
+    for column, claim in enumerate(claims):
+        for quantity in claim.quantities.all():
+            rows.setdefault(Measure.of(quantity), [[] for _ in claims])[column].append(quantity)
+    return sorted(rows.items(), key=lambda row: row[0].key)
+
+
 def measures(claims) -> list[Measure]:
     """Measures quantified by dated claims, the most frequent first."""
     counts = Counter(

@@ -9,30 +9,20 @@ untouched.
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from django.db.models import QuerySet
 
-from claims import units
 from claims.models import (
     Actor,
-    Appearance,
     Assessment,
     Claim,
     ClaimRelation,
     Evidence,
     Place,
-    Quantity,
     Topic,
     VerificationStatus,
 )
-from sources.filters import BooleanFilter, DateFilter, DateTimeFilter
+from claimsbase.filters import BooleanFilter, DateFilter, DateTimeFilter, RecordFilter
 from sources.models import Outlet, Source
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class RecordFilter(django_filters.ModelChoiceFilter):
-    """A related record chosen by its id."""
 
 
 class ClaimFilterSet(django_filters.FilterSet):
@@ -150,28 +140,22 @@ class ClaimFilterSet(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         if not value:
             return queryset
-        field = "as_of_status" if "as_of_status" in queryset.query.annotations else "status"
-        return queryset.filter(**{f"{field}__in": value})
+        return queryset.with_shown_status(value)
 
     def filter_actor(self, queryset, name, value):
-        about = Claim.actors.through.objects.filter(actor=value).values("claim")
-        return queryset.filter(Q(claimant=value) | Q(pk__in=about))
+        return queryset.involving_actor(value)
 
     def filter_place(self, queryset, name, value):
         return queryset.about_place(value)
 
     def filter_topic(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Claim.topics.through.objects.filter(topic=value).values("claim")
-        )
+        return queryset.in_topic(value)
 
     def filter_outlet(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Appearance.objects.filter(source__outlet=value).values("claim")
-        )
+        return queryset.reported_by_outlet(value)
 
     def filter_source(self, queryset, name, value):
-        return queryset.filter(pk__in=Appearance.objects.filter(source=value).values("claim"))
+        return queryset.reported_in(value)
 
     def filter_has_counter_claims(self, queryset, name, value):
         if value is None:
@@ -179,19 +163,10 @@ class ClaimFilterSet(django_filters.FilterSet):
         return queryset.with_counter_claims(value)
 
     def filter_unit(self, queryset, name, value):
-        value = value.strip()
-        try:
-            canonical = units.canonical_symbol(value)
-        except units.UnknownUnit:
-            canonical = value
-        matching = Quantity.objects.filter(
-            Q(canonical_unit__iexact=canonical) | Q(unit__iexact=value)
-        )
-        return queryset.filter(pk__in=matching.values("claim"))
+        return queryset.with_quantity_unit(value)
 
     def filter_counted(self, queryset, name, value):
-        matching = Quantity.objects.filter(counted__icontains=value.strip())
-        return queryset.filter(pk__in=matching.values("claim"))
+        return queryset.with_quantity_counting(value)
 
     def filter_as_of(self, queryset, name, value):
         # Applied first in filter_queryset(); kept so the filter is declared normally.

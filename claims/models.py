@@ -23,7 +23,9 @@ from simple_history.models import HistoricalRecords
 from claims import units
 from claims.querysets import (
     ActorQuerySet,
+    AppearanceQuerySet,
     AssessmentQuerySet,
+    AttributionStepQuerySet,
     ClaimQuerySet,
     ClaimRelationQuerySet,
     EvidenceQuerySet,
@@ -31,6 +33,7 @@ from claims.querysets import (
     TopicQuerySet,
 )
 from claimsbase.models import TrackedModel
+from sources.models import Reliability
 
 
 class VerificationStatus(models.TextChoices):
@@ -148,17 +151,32 @@ class Actor(TrackedModel):
         return None
 
 
-class ActorAlias(TrackedModel):
-    """Another name or transliteration of an actor (Syrsky, Syrskii for Syrskyi)."""
+class Alias(TrackedModel):
+    """Another name, spelling or transliteration of a record, in a language if known.
 
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    Actors and places are known by several names (Syrskyi, Syrsky, Syrskii;
+    Huliaipole, Gulyaipole); search and the pickers find them by any of them.
+    """
+
     name = models.CharField(max_length=200)
     language = models.CharField(max_length=16, blank=True)
 
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActorAlias(Alias):
+    """Another name or transliteration of an actor (Syrsky, Syrskii for Syrskyi)."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(Alias.Meta):
         verbose_name_plural = "actor aliases"
         constraints = [
             models.UniqueConstraint(
@@ -171,9 +189,6 @@ class ActorAlias(TrackedModel):
             # Name search and the actor picker look aliases up by name.
             models.Index(fields=["name"], name="actoralias_name_idx"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ActorRole(TrackedModel):
@@ -329,17 +344,14 @@ class Place(TrackedModel):
         return [int(part) for part in self.ancestor_path.strip("/").split("/") if part]
 
 
-class PlaceAlias(TrackedModel):
+class PlaceAlias(Alias):
     """Another name or spelling of a place (Gulyaipole for Huliaipole)."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
-    language = models.CharField(max_length=16, blank=True)
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(Alias.Meta):
         verbose_name_plural = "place aliases"
         constraints = [
             models.UniqueConstraint(
@@ -348,9 +360,6 @@ class PlaceAlias(TrackedModel):
                 violation_error_message="This place already has this alias.",
             )
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Topic(TrackedModel):
@@ -466,22 +475,49 @@ class Claim(TrackedModel):
     def status_choice(self) -> VerificationStatus:
         return VerificationStatus(self.status)
 
+    # --- what the claim is shown with -----------------------------------
+    # Pages, serializers, filters and exports read these three and nothing
+    # else, so "today" and "as of a past day" mean the same everywhere.
+
+    @property
+    def is_as_of(self) -> bool:
+        """Whether this row was read as of a past day (``ClaimQuerySet.as_of``)."""
+        return hasattr(self, "as_of_status")
+
+    @property
+    def shown_status(self) -> str:
+        """The status code this claim is shown with: today's, or the one it had on ``as_of``."""
+        return self.as_of_status if self.is_as_of else self.status
+
+    @property
+    def shown_status_choice(self) -> VerificationStatus:
+        return VerificationStatus(self.shown_status)
+
+    @property
+    def shown_assessment(self) -> Assessment | None:
+        """The assessment behind the status shown, or None while the claim is unverified.
+
+        Read from what the read path prefetched: ``latest_assessments`` (lists)
+        or every assessment, newest first (``for_detail``). As of a past day
+        it is the assessment named by ``as_of_assessment_id``; a list read
+        path that prefetched only today's latest cannot hold it, and gives None.
+        """
+        latest = getattr(self, "latest_assessments", None)
+        assessments = latest if latest is not None else list(self.assessments.all())
+        if self.is_as_of:
+            wanted = self.as_of_assessment_id
+            return next((a for a in assessments if a.pk == wanted), None)
+        return assessments[0] if assessments else None
+
     @property
     def shown_grade(self) -> str:
-        """The two-part grade ("B2") of the assessment this claim is shown with, or "".
-
-        A list viewed as of a past date carries ``as_of_*`` annotations; other
-        read paths prefetch the latest assessment (``latest_assessments``) or
-        every assessment, newest first.
-        """
-        if hasattr(self, "as_of_status"):
+        """The two-part grade ("B2") of the assessment this claim is shown with, or ""."""
+        if self.is_as_of:
             if self.as_of_reliability and self.as_of_credibility:
                 return f"{self.as_of_reliability}{self.as_of_credibility}"
             return ""
-        latest = getattr(self, "latest_assessments", None)
-        if latest is None:
-            latest = list(self.assessments.all())[:1]
-        return latest[0].grade if latest else ""
+        assessment = self.shown_assessment
+        return assessment.grade if assessment else ""
 
     def relations(self) -> list[ClaimRelation]:
         """Relations in both directions; no query where the read path prefetched them."""
@@ -522,6 +558,7 @@ class Appearance(TrackedModel):
     )
     note = models.TextField(blank=True)
 
+    objects = AppearanceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -576,6 +613,7 @@ class AttributionStep(TrackedModel):
         max_length=20, choices=Fidelity.choices, default=Fidelity.PARAPHRASE
     )
 
+    objects = AttributionStepQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -843,8 +881,8 @@ class Assessment(models.Model):
     )
     reliability = models.CharField(
         max_length=1,
-        choices=[(grade, grade) for grade in "ABCDEF"],
-        default="F",
+        choices=Reliability.choices,
+        default=Reliability.F,
         help_text="Admiralty grade of the reporting source's reliability when assessed.",
     )
     rationale = models.TextField(help_text="Why this status: what was checked and found.")
@@ -874,7 +912,7 @@ class Assessment(models.Model):
                 violation_error_message="Credibility is graded from 1 to 6.",
             ),
             models.CheckConstraint(
-                condition=Q(reliability__in=list("ABCDEF")),
+                condition=Q(reliability__in=Reliability.values),
                 name="%(app_label)s_%(class)s_reliability_valid",
                 violation_error_message="Reliability must be a grade from A to F.",
             ),

@@ -9,6 +9,8 @@ endpoints and the admin never issue a query per row.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
+from collections.abc import Mapping
 
 from django.db import models
 from django.db.models import (
@@ -26,6 +28,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+# ``claims.models`` imports this module for its managers: the models are read
+# from the module when a read path runs, by which time both modules are loaded.
+from claims import models as claims_models
+from claims import units
 from claimsbase.search import text_search
 
 CLAIM_SEARCH_FIELDS = [
@@ -39,6 +45,16 @@ CLAIM_SEARCH_FIELDS = [
 ]
 
 
+def _track_record(counts: Mapping[str, int]) -> list[dict]:
+    """Status → count as the statuses held, in the vocabulary's order, with their share."""
+    total = sum(counts.values())
+    return [
+        {"status": status, "count": counts[status.value], "share": counts[status.value] / total}
+        for status in claims_models.VerificationStatus
+        if counts.get(status.value)
+    ]
+
+
 def _count(queryset: models.QuerySet, outer: str = "pk") -> Subquery:
     """A correlated COUNT, so several counts on one row don't multiply each other."""
     counted = queryset.order_by().values(outer).annotate(n=Count("pk")).values("n")
@@ -47,56 +63,78 @@ def _count(queryset: models.QuerySet, outer: str = "pk") -> Subquery:
 
 class ActorQuerySet(models.QuerySet):
     def search(self, q: str) -> ActorQuerySet:
+        """Actors known by the words of ``q``: name, any alias, or description."""
         return text_search(self, q, ["name", "aliases__name", "description"])
 
     def with_counts(self) -> ActorQuerySet:
-        from claims.models import Claim
+        """Annotate ``claim_count``: the claims each actor made (merged duplicates left out)."""
 
         return self.annotate(
             claim_count=_count(
-                Claim.objects.filter(claimant=OuterRef("pk"), merged_into__isnull=True),
+                claims_models.Claim.objects.filter(
+                    claimant=OuterRef("pk"), merged_into__isnull=True
+                ),
                 "claimant",
             )
         )
 
     def for_list(self) -> ActorQuerySet:
+        """Actor rows (API list, admin changelist): affiliation, aliases and claim count."""
         return self.select_related("affiliation").prefetch_related("aliases").with_counts()
 
     def for_detail(self) -> ActorQuerySet:
+        """The actor page and endpoint: aliases, roles with their organisation, and members."""
         return self.select_related("affiliation").prefetch_related(
             "aliases", Prefetch("roles", queryset=self._roles()), "members"
         )
 
+    def for_edit(self) -> ActorQuerySet:
+        """One actor in an editor's form (admin change page): its affiliation joined."""
+        return self.select_related("affiliation")
+
     @staticmethod
     def _roles():
-        from claims.models import ActorRole
 
-        return ActorRole.objects.select_related("organisation")
+        return claims_models.ActorRole.objects.select_related("organisation")
 
 
 class PlaceQuerySet(models.QuerySet):
     def search(self, q: str) -> PlaceQuerySet:
+        """Places known by the words of ``q``: name or any alias."""
         return text_search(self, q, ["name", "aliases__name"])
 
     def inside(self, place) -> PlaceQuerySet:
         """``place`` and every place within it, at any depth."""
         return self.filter(Q(pk=place.pk) | Q(ancestor_path__startswith=place.subtree_prefix))
 
+    def ancestors_of(self, place) -> list:
+        """The places containing ``place``, outermost first (Russia, Kursk Oblast for Sudzha)."""
+        order = place.ancestor_ids
+        found = {ancestor.pk: ancestor for ancestor in self.filter(pk__in=order)}
+        return [found[pk] for pk in order if pk in found]
+
     def for_list(self) -> PlaceQuerySet:
+        """Place rows (API list, admin changelist): parent and aliases."""
         return self.select_related("parent").prefetch_related("aliases")
 
     def for_detail(self) -> PlaceQuerySet:
+        """The place page and endpoint: parent, aliases and the places directly inside."""
         return self.select_related("parent").prefetch_related("aliases", "children")
+
+    def for_edit(self) -> PlaceQuerySet:
+        """One place in an editor's form (admin change page): its parent joined."""
+        return self.select_related("parent")
 
 
 class TopicQuerySet(models.QuerySet):
     def search(self, q: str) -> TopicQuerySet:
+        """Topics whose name or description holds the words of ``q``."""
         return text_search(self, q, ["name", "description"])
 
     def with_counts(self) -> TopicQuerySet:
-        from claims.models import Claim
+        """Annotate ``claim_count``: the claims in each topic (merged duplicates left out)."""
 
-        through = Claim.topics.through
+        through = claims_models.Claim.topics.through
         return self.annotate(
             claim_count=_count(
                 through.objects.filter(topic=OuterRef("pk"), claim__merged_into__isnull=True),
@@ -105,38 +143,66 @@ class TopicQuerySet(models.QuerySet):
         )
 
     def for_list(self) -> TopicQuerySet:
+        """Topic rows (home page, API list, admin changelist), each with its claim count."""
         return self.with_counts()
 
     def for_detail(self) -> TopicQuerySet:
+        """The topic page and endpoint: the topic with its claim count."""
         return self.with_counts()
+
+
+class AppearanceQuerySet(models.QuerySet):
+    def for_list(self) -> AppearanceQuerySet:
+        """Appearance rows (admin list and the claim's inline): claim, source, excerpt, chain."""
+        return self.select_related("claim", "source", "excerpt").prefetch_related(
+            Prefetch("chain", queryset=claims_models.AttributionStep.objects.for_chain())
+        )
+
+
+class AttributionStepQuerySet(models.QuerySet):
+    def for_chain(self) -> AttributionStepQuerySet:
+        """Steps in chain order with whom they name, as every chain is shown (claim page, API)."""
+        return self.select_related("actor", "outlet", "source").order_by("position")
 
 
 class ClaimRelationQuerySet(models.QuerySet):
     def involving(self, claim) -> ClaimRelationQuerySet:
+        """Relations with ``claim`` on either side."""
         return self.filter(Q(from_claim=claim) | Q(to_claim=claim))
 
     def for_list(self) -> ClaimRelationQuerySet:
+        """Relation rows (API list, admin list and inlines): both claims, claimants, author."""
         return self.select_related("from_claim__claimant", "to_claim__claimant", "created_by")
 
 
 class AssessmentQuerySet(models.QuerySet):
     def for_list(self) -> AssessmentQuerySet:
-        from claims.models import Evidence
+        """Assessment rows (home page, API list, admin list): claim, assessor and evidence."""
 
         return self.select_related("claim__claimant", "assessed_by").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.select_related("source", "excerpt"))
+            Prefetch(
+                "evidence",
+                queryset=claims_models.Evidence.objects.select_related("source", "excerpt"),
+            )
         )
 
+    def for_history(self) -> AssessmentQuerySet:
+        """A claim's judgements as its admin page lists them: newest first, with the assessor."""
+        return self.select_related("assessed_by")
+
     def until(self, moment: datetime.datetime) -> AssessmentQuerySet:
+        """Assessments made by ``moment``: what was believed then."""
         return self.filter(assessed_at__lte=moment)
 
 
 class EvidenceQuerySet(models.QuerySet):
     def for_list(self) -> EvidenceQuerySet:
-        """Evidence rows with the source, excerpt and who added it, in one query."""
-        return self.select_related("source", "excerpt", "added_by")
+        """Evidence rows (API list, the claim's admin inline): source, excerpt, assessment and
+        who added it, in one query."""
+        return self.select_related("source", "excerpt", "assessment", "added_by")
 
     def for_detail(self) -> EvidenceQuerySet:
+        """One piece of evidence (API detail): as in lists."""
         return self.for_list()
 
 
@@ -147,25 +213,28 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def search(self, q: str) -> ClaimQuerySet:
+        """Claims matching the words of ``q`` in their statement, excerpts and names."""
         return text_search(self, q, CLAIM_SEARCH_FIELDS)
 
     def about_place(self, place) -> ClaimQuerySet:
         """Claims about ``place`` or any place inside it (Sudzha is inside Kursk Oblast)."""
-        from claims.models import Place
 
-        inside = Place.objects.inside(place)
+        inside = claims_models.Place.objects.inside(place)
         through = self.model.places.through
         return self.filter(Exists(through.objects.filter(claim=OuterRef("pk"), place__in=inside)))
 
     def with_counts(self) -> ClaimQuerySet:
-        from claims.models import Appearance, ClaimRelation
+        """Annotate ``appearance_count``, ``source_count``, ``counter_claim_count`` and
+        ``first_reported_at``, each a correlated subquery so they don't multiply rows."""
 
-        contradicts = ClaimRelation.Kind.CONTRADICTS
+        contradicts = claims_models.ClaimRelation.Kind.CONTRADICTS
         return self.annotate(
-            appearance_count=_count(Appearance.objects.filter(claim=OuterRef("pk")), "claim"),
+            appearance_count=_count(
+                claims_models.Appearance.objects.filter(claim=OuterRef("pk")), "claim"
+            ),
             source_count=Coalesce(
                 Subquery(
-                    Appearance.objects.filter(claim=OuterRef("pk"))
+                    claims_models.Appearance.objects.filter(claim=OuterRef("pk"))
                     .order_by()
                     .values("claim")
                     .annotate(n=Count("source", distinct=True))
@@ -175,15 +244,19 @@ class ClaimQuerySet(models.QuerySet):
                 0,
             ),
             counter_claim_count=_count(
-                ClaimRelation.objects.filter(from_claim=OuterRef("pk"), kind=contradicts),
+                claims_models.ClaimRelation.objects.filter(
+                    from_claim=OuterRef("pk"), kind=contradicts
+                ),
                 "from_claim",
             )
             + _count(
-                ClaimRelation.objects.filter(to_claim=OuterRef("pk"), kind=contradicts),
+                claims_models.ClaimRelation.objects.filter(
+                    to_claim=OuterRef("pk"), kind=contradicts
+                ),
                 "to_claim",
             ),
             first_reported_at=Subquery(
-                Appearance.objects.filter(claim=OuterRef("pk"))
+                claims_models.Appearance.objects.filter(claim=OuterRef("pk"))
                 .order_by()
                 .values("claim")
                 .annotate(first=Min("source__published_at"))
@@ -201,14 +274,17 @@ class ClaimQuerySet(models.QuerySet):
         assessment made by the end of that day; a claim not yet assessed
         then is "unverified" with no grade.
         """
-        from claims.models import Appearance, Assessment, VerificationStatus
 
         end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
         published_by_then = Exists(
-            Appearance.objects.filter(claim=OuterRef("pk"), source__published_at__lte=end)
+            claims_models.Appearance.objects.filter(
+                claim=OuterRef("pk"), source__published_at__lte=end
+            )
         )
         any_published = Exists(
-            Appearance.objects.filter(claim=OuterRef("pk"), source__published_at__isnull=False)
+            claims_models.Appearance.objects.filter(
+                claim=OuterRef("pk"), source__published_at__isnull=False
+            )
         )
         reported = (
             Q(asserted_on__lte=day)
@@ -216,13 +292,13 @@ class ClaimQuerySet(models.QuerySet):
             # Neither date known: the moment it was recorded is the best evidence left.
             | (Q(asserted_on__isnull=True) & ~Q(any_published) & Q(created_at__lte=end))
         )
-        latest = Assessment.objects.filter(claim=OuterRef("pk"), assessed_at__lte=end).order_by(
-            "-assessed_at", "-id"
-        )[:1]
+        latest = claims_models.Assessment.objects.filter(
+            claim=OuterRef("pk"), assessed_at__lte=end
+        ).order_by("-assessed_at", "-id")[:1]
         return self.filter(reported).annotate(
             as_of_status=Coalesce(
                 Subquery(latest.values("status")),
-                Value(VerificationStatus.UNVERIFIED.value),
+                Value(claims_models.VerificationStatus.UNVERIFIED.value),
                 output_field=CharField(),
             ),
             as_of_credibility=Subquery(latest.values("credibility")),
@@ -230,14 +306,53 @@ class ClaimQuerySet(models.QuerySet):
             as_of_assessment_id=Subquery(latest.values("pk")),
         )
 
+    def with_shown_status(self, statuses: list[str]) -> ClaimQuerySet:
+        """Claims shown with one of ``statuses``: today's, or the one on the day of ``as_of()``."""
+        field = "as_of_status" if "as_of_status" in self.query.annotations else "status"
+        return self.filter(**{f"{field}__in": statuses})
+
     def about_actor(self, actor) -> ClaimQuerySet:
         """Claims about ``actor`` (not those they made)."""
-        through = self.model.actors.through
-        return self.filter(pk__in=through.objects.filter(actor=actor).values("claim"))
+        return self.filter(pk__in=self._about(actor))
+
+    def involving_actor(self, actor) -> ClaimQuerySet:
+        """Claims ``actor`` made or is the subject of."""
+        return self.filter(Q(claimant=actor) | Q(pk__in=self._about(actor)))
+
+    def _about(self, actor) -> models.QuerySet:
+        return self.model.actors.through.objects.filter(actor=actor).values("claim")
 
     def in_topic(self, topic) -> ClaimQuerySet:
+        """Claims in ``topic``."""
         through = self.model.topics.through
         return self.filter(pk__in=through.objects.filter(topic=topic).values("claim"))
+
+    def reported_by_outlet(self, outlet) -> ClaimQuerySet:
+        """Claims that a source published by ``outlet`` reports."""
+        reporting = claims_models.Appearance.objects.filter(source__outlet=outlet)
+        return self.filter(pk__in=reporting.values("claim"))
+
+    def reported_in(self, source) -> ClaimQuerySet:
+        """Claims that ``source`` reports."""
+        reporting = claims_models.Appearance.objects.filter(source=source)
+        return self.filter(pk__in=reporting.values("claim"))
+
+    def with_quantity_unit(self, unit: str) -> ClaimQuerySet:
+        """Claims stating a quantity in ``unit``, in any spelling ("square kilometers", "km²")."""
+        unit = unit.strip()
+        try:
+            canonical = units.canonical_symbol(unit)
+        except units.UnknownUnit:
+            canonical = unit
+        matching = claims_models.Quantity.objects.filter(
+            Q(canonical_unit__iexact=canonical) | Q(unit__iexact=unit)
+        )
+        return self.filter(pk__in=matching.values("claim"))
+
+    def with_quantity_counting(self, words: str) -> ClaimQuerySet:
+        """Claims stating a quantity of something described by ``words`` ("settlements")."""
+        matching = claims_models.Quantity.objects.filter(counted__icontains=words.strip())
+        return self.filter(pk__in=matching.values("claim"))
 
     def most_contested(self) -> ClaimQuerySet:
         """Claims with counter-claims, most first; needs ``with_counts()``."""
@@ -250,22 +365,26 @@ class ClaimQuerySet(models.QuerySet):
 
         One GROUP BY query; statuses come in the vocabulary's order.
         """
-        from claims.models import VerificationStatus
-
         counts = dict(self.order_by().values_list("status").annotate(n=Count("pk")))
-        total = sum(counts.values())
+        return _track_record(counts)
+
+    def by_status(self) -> list[tuple[dict, list]]:
+        """A track record with its claims (the actor page): each ``status_counts()`` entry
+        with the claims holding that status, counted from the rows this queryset reads."""
+        claims = list(self)
+        counts = Counter(claim.status for claim in claims)
         return [
-            {"status": status, "count": counts[status.value], "share": counts[status.value] / total}
-            for status in VerificationStatus
-            if counts.get(status.value)
+            (entry, [claim for claim in claims if claim.status == entry["status"]])
+            for entry in _track_record(counts)
         ]
 
     def with_counter_claims(self, present: bool = True) -> ClaimQuerySet:
-        from claims.models import ClaimRelation
+        """Claims that a *contradicts* relation links to another claim (or, with
+        ``present=False``, that none does), whichever way the link points."""
 
-        contradicted = ClaimRelation.objects.filter(
+        contradicted = claims_models.ClaimRelation.objects.filter(
             Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")),
-            kind=ClaimRelation.Kind.CONTRADICTS,
+            kind=claims_models.ClaimRelation.Kind.CONTRADICTS,
         )
         condition = Exists(contradicted)
         return self.filter(condition if present else ~condition)
@@ -273,17 +392,16 @@ class ClaimQuerySet(models.QuerySet):
     # --- read paths --------------------------------------------------------
     def for_list(self) -> ClaimQuerySet:
         """Claim rows: claimant, counts, quantities and the latest assessment, in 3 queries."""
-        from claims.models import Assessment, Quantity
 
         return (
             self.active()
             .select_related("claimant")
             .with_counts()
             .prefetch_related(
-                Prefetch("quantities", queryset=Quantity.objects.order_by("id")),
+                Prefetch("quantities", queryset=claims_models.Quantity.objects.order_by("id")),
                 Prefetch(
                     "assessments",
-                    queryset=Assessment.objects.order_by("-assessed_at", "-id")[:1],
+                    queryset=claims_models.Assessment.objects.order_by("-assessed_at", "-id")[:1],
                     to_attr="latest_assessments",
                 ),
             )
@@ -291,13 +409,6 @@ class ClaimQuerySet(models.QuerySet):
 
     def for_detail(self) -> ClaimQuerySet:
         """Everything the claim page and the claim endpoint show, in a fixed number of queries."""
-        from claims.models import (
-            Appearance,
-            Assessment,
-            AttributionStep,
-            ClaimRelation,
-            Evidence,
-        )
 
         return (
             self.select_related("claimant__affiliation", "merged_into")
@@ -307,41 +418,42 @@ class ClaimQuerySet(models.QuerySet):
                 "claimant__aliases",
                 Prefetch(
                     "appearances",
-                    queryset=Appearance.objects.select_related(
+                    queryset=claims_models.Appearance.objects.select_related(
                         "source__outlet", "excerpt"
                     ).order_by("source__published_at", "id"),
                 ),
                 Prefetch(
-                    "appearances__chain",
-                    queryset=AttributionStep.objects.select_related(
-                        "actor", "outlet", "source"
-                    ).order_by("position"),
+                    "appearances__chain", queryset=claims_models.AttributionStep.objects.for_chain()
                 ),
                 "quantities",
                 Prefetch(
                     "relations_out",
-                    queryset=ClaimRelation.objects.select_related(
+                    queryset=claims_models.ClaimRelation.objects.select_related(
                         "to_claim__claimant", "created_by"
                     ),
                 ),
                 Prefetch(
                     "relations_in",
-                    queryset=ClaimRelation.objects.select_related(
+                    queryset=claims_models.ClaimRelation.objects.select_related(
                         "from_claim__claimant", "created_by"
                     ),
                 ),
                 Prefetch(
                     "assessments",
-                    queryset=Assessment.objects.select_related("assessed_by").prefetch_related(
+                    queryset=claims_models.Assessment.objects.select_related(
+                        "assessed_by"
+                    ).prefetch_related(
                         Prefetch(
                             "evidence",
-                            queryset=Evidence.objects.select_related("source", "excerpt"),
+                            queryset=claims_models.Evidence.objects.select_related(
+                                "source", "excerpt"
+                            ),
                         )
                     ),
                 ),
                 Prefetch(
                     "evidence",
-                    queryset=Evidence.objects.select_related(
+                    queryset=claims_models.Evidence.objects.select_related(
                         "source__outlet", "excerpt", "added_by"
                     ),
                 ),
@@ -366,14 +478,16 @@ class ClaimQuerySet(models.QuerySet):
             .only("id", "statement", "status", "asserted_on", "claimant__name")
         )
 
+    def for_edit(self) -> ClaimQuerySet:
+        """One claim in an editor's form (admin change page): claimant and merge target joined."""
+        return self.select_related("claimant", "merged_into")
+
     def for_source(self, source) -> ClaimQuerySet:
         """Claim rows reported in ``source``, each with ``appearances_here`` and their excerpts."""
-        from claims.models import Appearance
-
-        here = Appearance.objects.filter(source=source)
+        here = claims_models.Appearance.objects.filter(source=source)
         return (
             self.for_list()
-            .filter(pk__in=here.values("claim"))
+            .reported_in(source)
             .prefetch_related(
                 Prefetch(
                     "appearances",
@@ -385,9 +499,8 @@ class ClaimQuerySet(models.QuerySet):
 
     @staticmethod
     def _places():
-        from claims.models import Place
 
-        return Place.objects.select_related("parent")
+        return claims_models.Place.objects.select_related("parent")
 
 
 def audit_trail(record, limit: int = 50) -> list:

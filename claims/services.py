@@ -1,7 +1,6 @@
 """Writes on claims that carry a rule.
 
-Each function is atomic and keyword-only, takes the acting user as
-``actor``, validates with ``full_clean()`` and raises Django's
+Each function is atomic and keyword-only, validates with ``full_clean()`` and raises Django's
 ``ValidationError``. The admin, the pages and the API call these same
 functions, so no door can skip a rule: assessments are appended, never
 edited; a relation is recorded once; a merge loses nothing.
@@ -56,8 +55,9 @@ def _refuse_merged(claim: Claim) -> None:
         )
 
 
-def _actor_user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _signed_in(by):
+    """The user to record as the author of a row, or None for a script or an anonymous call."""
+    return by if getattr(by, "is_authenticated", False) else None
 
 
 # --- claims --------------------------------------------------------------
@@ -66,7 +66,6 @@ def _actor_user(actor):
 @transaction.atomic
 def claim_create(
     *,
-    actor,
     statement: str,
     claimant,
     asserted_on: datetime.date | None = None,
@@ -92,17 +91,17 @@ def claim_create(
     claim.actors.set(actors)
     claim.places.set(places)
     claim.topics.set(topics)
-    quantities_record(claim=claim, quantities=quantities, actor=actor)
+    quantities_record(claim=claim, quantities=quantities)
     for index, appearance in enumerate(appearances):
         try:
-            appearance_add(claim=claim, actor=actor, **appearance)
+            appearance_add(claim=claim, **appearance)
         except ValidationError as error:
             raise _prefixed(error, f"appearances.{index}") from None
     return claim
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, actor, expected_version: int | None = None, **changes) -> Claim:
+def claim_update(*, claim: Claim, expected_version: int | None = None, **changes) -> Claim:
     """Edit a claim's own fields and what it is about; its status is set only by assessing.
 
     With ``expected_version`` the edit is refused (code ``stale_version``)
@@ -130,9 +129,7 @@ def claim_update(*, claim: Claim, actor, expected_version: int | None = None, **
 
 
 @transaction.atomic
-def quantities_record(
-    *, claim: Claim, quantities: Iterable[Mapping[str, Any]], actor=None
-) -> list[Quantity]:
+def quantities_record(*, claim: Claim, quantities: Iterable[Mapping[str, Any]]) -> list[Quantity]:
     """Add the numbers a claim asserts, each normalised to its canonical unit."""
     _refuse_merged(claim)
     recorded = []
@@ -151,7 +148,6 @@ def appearance_add(
     *,
     claim: Claim,
     source: Source,
-    actor=None,
     excerpt: Excerpt | None = None,
     exact: str = "",
     start: int | None = None,
@@ -165,7 +161,7 @@ def appearance_add(
     """
     _refuse_merged(claim)
     if excerpt is None and exact:
-        excerpt = excerpt_create(source=source, exact=exact, start=start, actor=actor)
+        excerpt = excerpt_create(source=source, exact=exact, start=start)
     appearance = Appearance(claim=claim, source=source, excerpt=excerpt, note=note)
     appearance.save_validated(reason="Recorded")
     for position, step in enumerate(chain):
@@ -203,7 +199,7 @@ def _claim_refresh_status(claim: Claim, *, reason: str) -> None:
 def claim_assess(
     *,
     claim: Claim,
-    actor,
+    by,
     status: str,
     rationale: str,
     credibility: int = 6,
@@ -232,14 +228,14 @@ def claim_assess(
         credibility=credibility,
         reliability=reliability or _default_reliability(claim),
         rationale=rationale,
-        assessed_by=_actor_user(actor),
+        assessed_by=_signed_in(by),
         assessed_at=assessed_at or now,
     )
     assessment.full_clean()
     assessment.save()
     for index, fields in enumerate(evidence):
         try:
-            evidence_add(claim=claim, assessment=assessment, actor=actor, **fields)
+            evidence_add(claim=claim, assessment=assessment, by=by, **fields)
         except ValidationError as error:
             raise _prefixed(error, f"evidence.{index}") from None
     _claim_refresh_status(claim, reason=f"Assessed {assessment.get_status_display().lower()}")
@@ -252,7 +248,7 @@ def claim_assess(
 def evidence_add(
     *,
     claim: Claim,
-    actor,
+    by,
     stance: str = Evidence.Stance.CONTEXT,
     source: Source | None = None,
     excerpt: Excerpt | None = None,
@@ -269,7 +265,7 @@ def evidence_add(
         excerpt=excerpt,
         url=url,
         note=note,
-        added_by=_actor_user(actor),
+        added_by=_signed_in(by),
     )
     evidence.save_validated(reason="Added")
     return evidence
@@ -280,7 +276,7 @@ def evidence_add(
 
 @transaction.atomic
 def claims_link(
-    *, from_claim: Claim, to_claim: Claim, kind: str, actor, note: str = ""
+    *, from_claim: Claim, to_claim: Claim, kind: str, by, note: str = ""
 ) -> ClaimRelation:
     """Record one directed relation; it reads from both claims with the right wording.
 
@@ -303,7 +299,7 @@ def claims_link(
         to_claim=to_claim,
         kind=kind,
         note=note,
-        created_by=_actor_user(actor),
+        created_by=_signed_in(by),
     )
     relation.full_clean()
     if kind in ClaimRelation.Kind.values and ClaimRelation.Kind(kind).symmetric:
@@ -318,10 +314,72 @@ def claims_link(
 
 
 @transaction.atomic
-def claims_unlink(*, relation: ClaimRelation, actor, expected_version: int | None = None) -> None:
+def claims_unlink(*, relation: ClaimRelation, expected_version: int | None = None) -> None:
+    """Remove a relation; its history rows keep who recorded it and why."""
     relation.lock_version(expected_version)
     relation._change_reason = "Unlinked"
     relation.delete()
+
+
+@transaction.atomic
+def relation_update(
+    *,
+    relation: ClaimRelation,
+    by,
+    expected_version: int | None = None,
+    from_claim: Claim | None = None,
+    to_claim: Claim | None = None,
+    kind: str | None = None,
+    note: str | None = None,
+) -> ClaimRelation:
+    """Edit a relation. One that now links other claims or says something else is a new fact.
+
+    A changed note is an edit of the same row. Changed ends or kind unlink the
+    old relation and link the new one, so the checks of ``claims_link`` (no
+    merged claim, no duplicate in either direction of a symmetric kind) apply.
+    """
+    current = ClaimRelation.objects.get(pk=relation.pk)
+    wanted = {
+        "from_claim": from_claim if from_claim is not None else current.from_claim,
+        "to_claim": to_claim if to_claim is not None else current.to_claim,
+        "kind": kind if kind is not None else current.kind,
+    }
+    note = current.note if note is None else note
+    relinked = (
+        wanted["from_claim"].pk != current.from_claim_id
+        or wanted["to_claim"].pk != current.to_claim_id
+        or wanted["kind"] != current.kind
+    )
+    if not relinked:
+        relation.lock_version(expected_version)
+        relation.note = note
+        relation.save_validated(reason="Edited")
+        return relation
+    current.lock_version(expected_version)
+    claims_unlink(relation=current)
+    return claims_link(**wanted, note=note, by=by)
+
+
+# --- several claims at once ------------------------------------------------
+
+
+def _naming(claim: Claim, error: ValidationError) -> ValidationError:
+    """``error`` with the claim named in each message, when several claims are done at once."""
+    if hasattr(error, "error_dict"):
+        return error
+    return ValidationError([f"“{claim}”: {message}" for message in error.messages])
+
+
+@transaction.atomic
+def claims_assess_batch(*, claims: Iterable[Claim], by, **assessment: Any) -> list[Assessment]:
+    """Record the same judgement on each claim (``claim_assess``); all or none are assessed."""
+    recorded = []
+    for claim in claims:
+        try:
+            recorded.append(claim_assess(claim=claim, by=by, **assessment))
+        except ValidationError as error:
+            raise _naming(claim, error) from None
+    return recorded
 
 
 # --- merging -------------------------------------------------------------
@@ -335,7 +393,7 @@ def _move(rows, *, claim_field: str, into: Claim, reason: str) -> None:
 
 
 @transaction.atomic
-def claims_merge(*, duplicate: Claim, into: Claim, actor, note: str = "") -> Claim:
+def claims_merge(*, duplicate: Claim, into: Claim, note: str = "") -> Claim:
     """Fold a duplicate claim into another and keep the duplicate as a record of the merge.
 
     Appearances, quantities, evidence, assessments and relations move to
@@ -393,4 +451,21 @@ def claims_merge(*, duplicate: Claim, into: Claim, actor, note: str = "") -> Cla
         duplicate.notes = f"{duplicate.notes}\n\nMerged: {note}".strip()
     duplicate.save_validated(reason=reason)
     _claim_refresh_status(into, reason=reason)
+    return into
+
+
+@transaction.atomic
+def claims_merge_batch(*, duplicates: Iterable[Claim], into: Claim, note: str = "") -> Claim:
+    """Merge each duplicate into ``into`` (``claims_merge``); all or none are merged.
+
+    ``into`` itself may be among ``duplicates`` (it is the claim kept), which
+    is how a list of chosen claims and the one to keep arrive from the admin.
+    """
+    for duplicate in duplicates:
+        if duplicate.pk == into.pk:
+            continue
+        try:
+            into = claims_merge(duplicate=duplicate, into=into, note=note)
+        except ValidationError as error:
+            raise _naming(duplicate, error) from None
     return into

@@ -17,7 +17,7 @@ from django.views.generic import DetailView, TemplateView, View
 
 from claims import charts
 from claims.filters import ClaimFilterSet
-from claims.forms import ClaimAssessForm, ClaimCompareForm, ClaimLinkForm, EvidenceForm
+from claims.forms import AssessmentWithEvidenceForm, ClaimCompareForm, ClaimLinkForm, EvidenceForm
 from claims.models import Actor, Claim, Place, Topic
 from claims.querysets import audit_trail
 from claims.services import claim_assess, claims_link, evidence_add
@@ -70,7 +70,7 @@ class ClaimDetailView(ReadPermissionMixin, DetailView):
             **kwargs,
         )
         if context["can_assess"]:
-            context["assess_form"] = ClaimAssessForm()
+            context["assess_form"] = AssessmentWithEvidenceForm()
         if context["can_link"]:
             context["link_form"] = ClaimLinkForm(claim=claim)
         if context["can_add_evidence"]:
@@ -90,11 +90,7 @@ class ClaimCompareView(ReadPermissionMixin, TemplateView):
             wanted = [form.cleaned_data["a"].pk, form.cleaned_data["b"].pk]
             loaded = {claim.pk: claim for claim in Claim.objects.for_page().filter(pk__in=wanted)}
             pair = [loaded[pk] for pk in wanted]
-            rows: dict[charts.Measure, list[list]] = {}
-            for side, claim in enumerate(pair):
-                for quantity in claim.quantities.all():
-                    rows.setdefault(charts.Measure.of(quantity), [[], []])[side].append(quantity)
-            context.update(pair=pair, measures=sorted(rows.items(), key=lambda kv: kv[0].key))
+            context.update(pair=pair, measures=charts.line_up(pair))
         return context
 
 
@@ -118,7 +114,7 @@ class ClaimActionView(ServiceFormView):
 
 class ClaimAssessView(ClaimActionView):
     permission_required = ASSESS
-    form_class = ClaimAssessForm
+    form_class = AssessmentWithEvidenceForm
     title = "Assess this claim"
     error_fields = {
         "evidence.0.url": "evidence_url",
@@ -131,7 +127,7 @@ class ClaimAssessView(ClaimActionView):
         data = form.cleaned_data
         return claim_assess(
             claim=self.claim,
-            actor=self.request.user,
+            by=self.request.user,
             status=data["status"],
             rationale=data["rationale"],
             credibility=data["credibility"],
@@ -167,7 +163,7 @@ class ClaimLinkView(ClaimActionView):
             to_claim=data["to_claim"],
             kind=data["kind"],
             note=data["note"],
-            actor=self.request.user,
+            by=self.request.user,
         )
 
 
@@ -177,7 +173,7 @@ class EvidenceAddView(ClaimActionView):
     title = "Add evidence"
 
     def perform(self, form):
-        return evidence_add(claim=self.claim, actor=self.request.user, **form.cleaned_data)
+        return evidence_add(claim=self.claim, by=self.request.user, **form.cleaned_data)
 
 
 class ClaimSearchView(ReadPermissionMixin, View):
@@ -211,16 +207,11 @@ class ActorDetailView(ReadPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         actor = self.object
-        made = list(Claim.objects.for_list().filter(claimant=actor))
-        track_record = Claim.objects.active().filter(claimant=actor).status_counts()
-        by_status = [
-            (entry, [claim for claim in made if claim.status == entry["status"]])
-            for entry in track_record
-        ]
+        by_status = Claim.objects.for_list().filter(claimant=actor).by_status()
         return super().get_context_data(
-            track_record=track_record,
+            track_record=[entry for entry, _ in by_status],
             claims_by_status=by_status,
-            claims_made_count=len(made),
+            claims_made_count=sum(entry["count"] for entry, _ in by_status),
             claims_about=Claim.objects.for_list().about_actor(actor)[:100],
             **kwargs,
         )
@@ -233,10 +224,8 @@ class PlaceDetailView(ReadPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         place = self.object
-        order = place.ancestor_ids
-        ancestors = sorted(Place.objects.filter(pk__in=order), key=lambda p: order.index(p.pk))
         return super().get_context_data(
-            ancestors=ancestors,
+            ancestors=Place.objects.ancestors_of(place),
             page_obj=_page(self.request, Claim.objects.for_list().about_place(place)),
             **kwargs,
         )

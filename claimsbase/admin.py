@@ -155,10 +155,10 @@ class ServiceInline:
         }
 
     def save_row(self, request, form, parent, *, change: bool) -> None:
-        record_save(record=form.instance, actor=request.user)
+        record_save(record=form.instance)
 
     def delete_row(self, request, obj, parent) -> None:
-        record_delete(record=obj, actor=request.user)
+        record_delete(record=obj)
 
 
 class ServiceAdmin(SimpleHistoryAdmin):
@@ -194,7 +194,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
             self.save_object(request, obj, form, change=change)
 
     def save_object(self, request, obj, form, *, change: bool) -> None:
-        record_save(record=obj, actor=request.user, expected_version=expected_version(form))
+        record_save(record=obj, expected_version=expected_version(form))
 
     def save_m2m(self, request, form, *, change: bool) -> None:
         form.save_m2m()
@@ -230,7 +230,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
         return None
 
     def delete_model(self, request, obj) -> None:
-        record_delete(record=obj, actor=request.user)
+        record_delete(record=obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A past version is for reading; reverting would skip the services.

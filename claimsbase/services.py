@@ -17,9 +17,7 @@ from django.db.models import Model, ProtectedError, RestrictedError
 
 
 @transaction.atomic
-def record_save(
-    *, record: Model, actor, expected_version: int | None = None, **changes: Any
-) -> Model:
+def record_save(*, record: Model, expected_version: int | None = None, **changes: Any) -> Model:
     """Create ``record`` or apply ``changes`` to it, refusing a stale ``expected_version``."""
     many = {
         name: changes.pop(name)
@@ -41,7 +39,7 @@ def record_save(
 
 
 @transaction.atomic
-def record_delete(*, record: Model, actor, expected_version: int | None = None) -> None:
+def record_delete(*, record: Model, expected_version: int | None = None) -> None:
     """Delete ``record``; refused while other records still point at it."""
     if hasattr(record, "lock_version"):
         record.lock_version(expected_version)

@@ -201,8 +201,7 @@ SPECTACULAR_SETTINGS = {
         "RelationKindEnum": "claims.models.RelationKind",
         "OutletKindEnum": "sources.models.OutletKind",
         "SourceKindEnum": "sources.models.Source.Kind",
-        "OutletReliabilityEnum": "sources.models.Outlet.Reliability",
-        "GradeEnum": [(grade, grade) for grade in "ABCDEF"],
+        "ReliabilityEnum": "sources.models.Reliability",
     },
 }
 

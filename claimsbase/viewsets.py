@@ -177,17 +177,13 @@ class RecordViewSet(viewsets.ModelViewSet):
     # The service calls; override where a model has its own service.
     def create_record(self, data: dict):
         record = self.queryset.model()
-        return services.record_save(record=record, actor=self.request.user, **data)
+        return services.record_save(record=record, **data)
 
     def update_record(self, instance, data: dict, *, expected_version: int | None):
-        return services.record_save(
-            record=instance, actor=self.request.user, expected_version=expected_version, **data
-        )
+        return services.record_save(record=instance, expected_version=expected_version, **data)
 
     def destroy_record(self, instance, *, expected_version: int | None) -> None:
-        services.record_delete(
-            record=instance, actor=self.request.user, expected_version=expected_version
-        )
+        services.record_delete(record=instance, expected_version=expected_version)
 
 
 # --- tokens --------------------------------------------------------------

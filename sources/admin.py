@@ -100,9 +100,7 @@ class ExcerptInline(ServiceInline, admin.TabularInline):
         if change:
             return  # Recorded excerpts are read-only; nothing to save.
         data = form.cleaned_data
-        excerpt = excerpt_create(
-            source=parent, exact=data["exact"], start=data.get("start"), actor=request.user
-        )
+        excerpt = excerpt_create(source=parent, exact=data["exact"], start=data.get("start"))
         adopt(form.instance, excerpt)
 
 
@@ -127,7 +125,7 @@ class SourceAdmin(ServiceAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return queryset.for_list() if is_changelist(request) else queryset.select_related("outlet")
+        return queryset.for_list() if is_changelist(request) else queryset.for_edit()
 
     @admin.display(description="excerpts", ordering="excerpt_count")
     def excerpt_count(self, source: Source) -> int:
@@ -141,10 +139,10 @@ class SourceAdmin(ServiceAdmin):
         }
         if change:
             version = expected_version(form)
-            source_update(source=obj, actor=request.user, expected_version=version, **fields)
+            source_update(source=obj, expected_version=version, **fields)
         else:
             cites = list(form.cleaned_data.get("cites") or [])
-            adopt(obj, source_ingest(actor=request.user, cites=cites, **fields))
+            adopt(obj, source_ingest(cites=cites, **fields))
 
     def save_m2m(self, request, form, *, change: bool) -> None:
         if change:  # A new source's citations were recorded by source_ingest.
@@ -161,7 +159,7 @@ class ExcerptAdmin(ServiceAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return queryset.for_list() if is_changelist(request) else queryset.select_related("source")
+        return queryset.for_list() if is_changelist(request) else queryset.for_edit()
 
     def get_fields(self, request, obj=None):
         return ("source", "exact", "start", *EXCERPT_DERIVED)
@@ -184,6 +182,6 @@ class ExcerptAdmin(ServiceAdmin):
             return
         data = form.cleaned_data
         excerpt = excerpt_create(
-            source=data["source"], exact=data["exact"], start=data.get("start"), actor=request.user
+            source=data["source"], exact=data["exact"], start=data.get("start")
         )
         adopt(obj, excerpt)

@@ -3,62 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
+from claimsbase.filters import BooleanFilter, DateTimeFilter, RecordFilter
 from sources.models import Outlet, Source
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class RecordFilter(django_filters.ModelChoiceFilter):
-    """A related record chosen by its id."""
-
-
-# Dates as the API documents them: an empty value means "not given", as in the page forms.
-DATE_PATTERN = r"^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-DATE_TIME_PATTERN = (
-    r"^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
-    r"(Z|[+-][0-9]{2}:?[0-9]{2})?$"
-)
-
-
-@extend_schema_field({"type": "string", "pattern": DATE_PATTERN, "example": "2025-03-12"})
-class DateFilter(django_filters.DateFilter):
-    """A day, YYYY-MM-DD."""
-
-
-@extend_schema_field(
-    {"type": "string", "pattern": DATE_TIME_PATTERN, "example": "2025-03-12T09:30:00Z"}
-)
-class DateTimeFilter(django_filters.IsoDateTimeFilter):
-    """A moment in ISO 8601; without a time zone, the site's."""
-
-
-class StrictBooleanSelect(forms.NullBooleanSelect):
-    def value_from_datadict(self, data, files, name):
-        value = data.get(name)
-        if value in (None, "", "unknown", "true", "false", "True", "False"):
-            return super().value_from_datadict(data, files, name)
-        return value  # for the field to refuse
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """Yes, no or not given; any other value is an error instead of being ignored."""
-
-    widget = StrictBooleanSelect
-
-    def to_python(self, value):
-        if value in (True, False, None, ""):
-            return None if value == "" else value
-        if value in ("1", "0"):
-            return value == "1"
-        raise forms.ValidationError("Give true or false.", code="invalid")
-
-
-class BooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
 
 
 class OutletFilterSet(django_filters.FilterSet):

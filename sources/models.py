@@ -66,20 +66,23 @@ class OutletKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Reliability(models.TextChoices):
+    """Source reliability on the Admiralty (NATO) scale: an outlet's, and an assessment's grade."""
+
+    A = "A", "A – completely reliable"
+    B = "B", "B – usually reliable"
+    C = "C", "C – fairly reliable"
+    D = "D", "D – not usually reliable"
+    E = "E", "E – unreliable"
+    F = "F", "F – reliability cannot be judged"
+
+
 class Outlet(TrackedModel):
     """A publisher or channel: a news site, an agency, a ministry, a social media account."""
 
     Kind = OutletKind
 
-    class Reliability(models.TextChoices):
-        """Source reliability on the Admiralty (NATO) scale."""
-
-        A = "A", "A – completely reliable"
-        B = "B", "B – usually reliable"
-        C = "C", "C – fairly reliable"
-        D = "D", "D – not usually reliable"
-        E = "E", "E – unreliable"
-        F = "F", "F – reliability cannot be judged"
+    Reliability = Reliability
 
     name = models.CharField(max_length=200, unique=True)
     domain = models.CharField(
@@ -109,7 +112,7 @@ class Outlet(TrackedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(reliability__in=["A", "B", "C", "D", "E", "F"]),
+                condition=Q(reliability__in=Reliability.values),
                 name="%(app_label)s_%(class)s_reliability_valid",
                 violation_error_message="Reliability must be a grade from A to F.",
             ),

@@ -14,12 +14,15 @@ from claimsbase.search import text_search
 
 class OutletQuerySet(models.QuerySet):
     def with_counts(self) -> OutletQuerySet:
+        """Annotate ``source_count``: the sources each outlet published."""
         return self.annotate(source_count=Count("sources", distinct=True))
 
     def for_list(self) -> OutletQuerySet:
+        """Outlet rows (list page, API list, admin changelist), each with its source count."""
         return self.with_counts()
 
     def for_detail(self) -> OutletQuerySet:
+        """The outlet page and endpoint: the outlet with its source count."""
         return self.with_counts()
 
 
@@ -29,7 +32,8 @@ class SourceQuerySet(models.QuerySet):
         return text_search(self, q, ["title", "body", "url", "outlet__name"])
 
     def for_list(self) -> SourceQuerySet:
-        # The body can be long: lists never need it.
+        """Source rows (list pages, API list, admin changelist): outlet and excerpt count,
+        never the body, which can be long and no list shows."""
         return (
             self.select_related("outlet")
             .defer("body")
@@ -39,13 +43,23 @@ class SourceQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> SourceQuerySet:
+        """The source page and endpoint: body, excerpts, and what it cites and is cited by."""
         return self.select_related("outlet").prefetch_related(
             models.Prefetch("cites", queryset=self.model.objects.select_related("outlet")),
             models.Prefetch("cited_by", queryset=self.model.objects.select_related("outlet")),
             "excerpts",
         )
 
+    def for_edit(self) -> SourceQuerySet:
+        """One source in an editor's form (admin change page): its outlet joined."""
+        return self.select_related("outlet")
+
 
 class ExcerptQuerySet(models.QuerySet):
     def for_list(self) -> ExcerptQuerySet:
+        """Excerpt rows (API list, admin changelist and pickers): source and outlet joined."""
         return self.select_related("source__outlet")
+
+    def for_edit(self) -> ExcerptQuerySet:
+        """One excerpt in an editor's form (admin change page): its source joined."""
+        return self.select_related("source")

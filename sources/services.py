@@ -16,7 +16,7 @@ from sources.models import Excerpt, Source
 
 
 @transaction.atomic
-def source_ingest(*, actor=None, cites: list[Source] | None = None, **fields) -> Source:
+def source_ingest(*, cites: list[Source] | None = None, **fields) -> Source:
     """Record a new document; a URL or text already recorded is refused.
 
     The URL is normalised and the body hashed in ``Source.clean()``, and the
@@ -30,9 +30,7 @@ def source_ingest(*, actor=None, cites: list[Source] | None = None, **fields) ->
 
 
 @transaction.atomic
-def source_update(
-    *, source: Source, actor=None, expected_version: int | None = None, **changes
-) -> Source:
+def source_update(*, source: Source, expected_version: int | None = None, **changes) -> Source:
     """Change a source; a changed body re-anchors every excerpt in the same transaction.
 
     With ``expected_version`` the change is refused (code ``stale_version``)
@@ -47,12 +45,12 @@ def source_update(
     if body_changed:
         for excerpt in source.excerpts.all():
             excerpt.source = source
-            excerpt_reanchor(excerpt=excerpt, actor=actor, previous_body=old_body)
+            excerpt_reanchor(excerpt=excerpt, previous_body=old_body)
     return source
 
 
 @transaction.atomic
-def excerpt_create(*, source: Source, exact: str, start: int | None = None, actor=None) -> Excerpt:
+def excerpt_create(*, source: Source, exact: str, start: int | None = None) -> Excerpt:
     """Anchor a quote in a source's body.
 
     With ``start`` the quote must be at that offset. Without it, the quote
@@ -146,7 +144,7 @@ def locate_quote(
 
 
 @transaction.atomic
-def excerpt_reanchor(*, excerpt: Excerpt, actor=None, previous_body: str | None = None) -> Excerpt:
+def excerpt_reanchor(*, excerpt: Excerpt, previous_body: str | None = None) -> Excerpt:
     """Find the excerpt's quote again after its source's body changed, or mark it lost.
 
     ``previous_body`` is the text before the correction, when known.

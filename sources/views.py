@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
+from claims.forms import ClaimCaptureForm, QuantityFormSet
 from claims.models import Claim
 from claims.services import claim_create
 from claimsbase.permissions import ReadPermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
 from sources.filters import OutletFilterSet, SourceFilterSet
-from sources.forms import ClaimCaptureForm, QuantityFormSet
 from sources.models import Outlet, Source
 
 CAPTURE = "claims.add_claim"
@@ -118,7 +118,6 @@ class ClaimCaptureView(ServiceFormView):
 
     def perform(self, form):
         return claim_create(
-            actor=self.request.user,
             **form.claim_fields(),
             quantities=[q.cleaned_data for q in self.filled_quantities()],
             appearances=[

@@ -379,10 +379,10 @@ def rich_claims(n: int) -> None:
                 AttributionStepFactory(appearance=appearance, position=position)
         ClaimRelationFactory(from_claim=claim)
         ClaimRelationFactory(to_claim=claim, kind="supports")
-        claim_assess(claim=claim, actor=None, status="in_review", rationale="Open.")
+        claim_assess(claim=claim, by=None, status="in_review", rationale="Open.")
         claim_assess(
             claim=claim,
-            actor=None,
+            by=None,
             status="disputed",
             rationale="Contested.",
             evidence=[{"stance": "refutes", "excerpt": ExcerptFactory()} for _ in range(2)],

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.http import HttpResponse, JsonResponse
 
-from claims.models import Actor, Claim, VerificationStatus
+from claims.models import Actor, Claim
 
 PUBLISHER = {"@type": "Organization", "name": "claimsbase"}
 
@@ -23,22 +23,13 @@ def _author(actor: Actor) -> dict:
     return {"@type": kind, "name": actor.name}
 
 
-def _shown_assessment(claim: Claim):
-    """The assessment behind the status shown: the latest, or the one current on ``as_of``."""
-    assessments = list(claim.assessments.all())
-    if hasattr(claim, "as_of_assessment_id"):
-        return next((a for a in assessments if a.pk == claim.as_of_assessment_id), None)
-    return assessments[0] if assessments else None
-
-
 def claimreview(claim: Claim, request, *, context: bool = True) -> dict:
     """One claim (from ``for_detail()``) as a ClaimReview."""
-    status = VerificationStatus(getattr(claim, "as_of_status", claim.status))
-    rating_value, rating_name = status.claimreview_rating
+    rating_value, rating_name = claim.shown_status_choice.claimreview_rating
     rating = {"@type": "Rating", "alternateName": rating_name}
     if rating_value is not None:
         rating.update(ratingValue=rating_value, bestRating=5, worstRating=1)
-    assessment = _shown_assessment(claim)
+    assessment = claim.shown_assessment
     reviewed_at = assessment.assessed_at if assessment else claim.updated_at
     appearances = [
         {
@@ -119,7 +110,7 @@ def csv_response(claims: Iterable[Claim], request) -> HttpResponse:
                 _cell(claim.statement),
                 claim.claimant_id,
                 _cell(claim.claimant.name),
-                getattr(claim, "as_of_status", claim.status),
+                claim.shown_status,
                 claim.shown_grade,
                 claim.asserted_on or "",
                 claim.period_start or "",

@@ -29,18 +29,20 @@ from claims.models import (
     Topic,
     VerificationStatus,
 )
-from sources.api.serializers import (
+from claimsbase.serializers import (
     ChoiceField,
     ChoiceSerializer,
-    CitedSourceSerializer,
-    ExcerptSerializer,
     InputSerializer,
-    OutletBriefSerializer,
-    SourceBriefSerializer,
     TextField,
     WriteSerializer,
 )
-from sources.models import Excerpt, Outlet, Source
+from sources.api.serializers import (
+    CitedSourceSerializer,
+    ExcerptSerializer,
+    OutletBriefSerializer,
+    SourceBriefSerializer,
+)
+from sources.models import Excerpt, Outlet, Reliability, Source
 
 # --- briefs --------------------------------------------------------------
 
@@ -381,8 +383,8 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ChoiceSerializer)
     def get_status(self, claim: Claim) -> dict:
-        code = getattr(claim, "as_of_status", claim.status)
-        return {"code": code, "label": VerificationStatus(code).label}
+        status = claim.shown_status_choice
+        return {"code": status.value, "label": status.label}
 
     @extend_schema_field(PeriodSerializer)
     def get_period(self, claim: Claim) -> dict:
@@ -410,12 +412,8 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AssessmentSerializer(allow_null=True))
     def get_latest_assessment(self, claim: Claim) -> dict | None:
-        assessments = list(claim.assessments.all())  # prefetched, newest first
-        if hasattr(claim, "as_of_assessment_id"):
-            chosen = next((a for a in assessments if a.pk == claim.as_of_assessment_id), None)
-        else:
-            chosen = assessments[0] if assessments else None
-        return AssessmentSerializer(chosen).data if chosen else None
+        assessment = claim.shown_assessment
+        return AssessmentSerializer(assessment).data if assessment else None
 
 
 # --- writing a claim ----------------------------------------------------
@@ -579,14 +577,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssessWriteSerializer(InputSerializer):
+class AssessmentWriteSerializer(InputSerializer):
     """Input for assessing one claim (the claim is in the URL)."""
 
     status = serializers.ChoiceField(choices=VerificationStatus.choices)
     rationale = TextField(max_length=20_000)
     credibility = serializers.ChoiceField(choices=Credibility.choices, required=False)
     reliability = serializers.ChoiceField(
-        choices=[(grade, grade) for grade in "ABCDEF"],
+        choices=Reliability.choices,
         required=False,
         help_text="Defaults to the grade of the outlet that first reported the claim.",
     )
@@ -596,11 +594,11 @@ class AssessWriteSerializer(InputSerializer):
     evidence = EvidenceWriteSerializer(many=True, required=False)
 
 
-class AssessmentCreateSerializer(AssessWriteSerializer):
+class AssessmentCreateSerializer(AssessmentWriteSerializer):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
 
 
-class LinkWriteSerializer(InputSerializer):
+class RelationWriteSerializer(InputSerializer):
     """Input for relating this claim (in the URL) to another."""
 
     to_claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
@@ -608,7 +606,7 @@ class LinkWriteSerializer(InputSerializer):
     note = TextField(required=False, allow_blank=True, max_length=10_000)
 
 
-class RelationCreateSerializer(LinkWriteSerializer):
+class RelationCreateSerializer(RelationWriteSerializer):
     from_claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
 
 

@@ -20,14 +20,13 @@ from claims.api.serializers import (
     ActorWriteSerializer,
     AssessmentCreateSerializer,
     AssessmentSerializer,
-    AssessWriteSerializer,
+    AssessmentWriteSerializer,
     ClaimSerializer,
     ClaimUpdateSerializer,
     ClaimWriteSerializer,
     EvidenceCreateSerializer,
     EvidenceSerializer,
     EvidenceWriteSerializer,
-    LinkWriteSerializer,
     MergeSerializer,
     PlaceDetailSerializer,
     PlaceSerializer,
@@ -35,6 +34,7 @@ from claims.api.serializers import (
     RelationCreateSerializer,
     RelationSerializer,
     RelationUpdateSerializer,
+    RelationWriteSerializer,
     TopicSerializer,
     TopicWriteSerializer,
 )
@@ -131,18 +131,16 @@ class ClaimViewSet(RecordViewSet):
         return super().get_serializer_class()
 
     def create_record(self, data: dict):
-        return services.claim_create(actor=self.request.user, **data)
+        return services.claim_create(**data)
 
     def update_record(self, instance, data: dict, *, expected_version):
-        return services.claim_update(
-            claim=instance, actor=self.request.user, expected_version=expected_version, **data
-        )
+        return services.claim_update(claim=instance, expected_version=expected_version, **data)
 
     @extend_schema(
         methods=["GET"], request=None, responses=AssessmentSerializer(many=True), filters=False
     )
     @extend_schema(
-        methods=["POST"], request=AssessWriteSerializer, responses={201: AssessmentSerializer}
+        methods=["POST"], request=AssessmentWriteSerializer, responses={201: AssessmentSerializer}
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def assessments(self, request, pk=None):
@@ -150,23 +148,23 @@ class ClaimViewSet(RecordViewSet):
         claim = self.get_object()
         if request.method == "GET":
             return Response(AssessmentSerializer(claim.assessments.all(), many=True).data)
-        serializer = AssessWriteSerializer(data=request.data)
+        serializer = AssessmentWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = services.claim_assess(
-            claim=claim, actor=request.user, **serializer.validated_data
+            claim=claim, by=request.user, **serializer.validated_data
         )
         assessment = Assessment.objects.for_list().get(pk=assessment.pk)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=LinkWriteSerializer, responses={201: RelationSerializer})
+    @extend_schema(request=RelationWriteSerializer, responses={201: RelationSerializer})
     @action(detail=True, methods=["post"], filter_backends=[])
     def relations(self, request, pk=None):
         """Relate this claim to another (409 when the relation is already recorded)."""
         claim = self.get_object()
-        serializer = LinkWriteSerializer(data=request.data)
+        serializer = RelationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         relation = services.claims_link(
-            from_claim=claim, actor=request.user, **serializer.validated_data
+            from_claim=claim, by=request.user, **serializer.validated_data
         )
         relation = ClaimRelation.objects.for_list().get(pk=relation.pk)
         return Response(RelationSerializer(relation).data, status=status.HTTP_201_CREATED)
@@ -178,9 +176,7 @@ class ClaimViewSet(RecordViewSet):
         duplicate = self.get_object()
         serializer = MergeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        into = services.claims_merge(
-            duplicate=duplicate, actor=request.user, **serializer.validated_data
-        )
+        into = services.claims_merge(duplicate=duplicate, **serializer.validated_data)
         into = Claim.objects.for_detail().get(pk=into.pk)
         return self.versioned(Response(ClaimSerializer(into).data), into)
 
@@ -251,12 +247,10 @@ class RelationViewSet(RecordViewSet):
         return RelationSerializer
 
     def create_record(self, data: dict):
-        return services.claims_link(actor=self.request.user, **data)
+        return services.claims_link(by=self.request.user, **data)
 
     def destroy_record(self, instance, *, expected_version):
-        services.claims_unlink(
-            relation=instance, actor=self.request.user, expected_version=expected_version
-        )
+        services.claims_unlink(relation=instance, expected_version=expected_version)
 
 
 @extend_schema_view(
@@ -281,7 +275,7 @@ class AssessmentViewSet(RecordViewSet):
         return AssessmentCreateSerializer if self.action == "create" else AssessmentSerializer
 
     def create_record(self, data: dict):
-        return services.claim_assess(actor=self.request.user, **data)
+        return services.claim_assess(by=self.request.user, **data)
 
 
 @extend_schema_view(
@@ -305,4 +299,4 @@ class EvidenceViewSet(RecordViewSet):
         return EvidenceSerializer
 
     def create_record(self, data: dict):
-        return services.evidence_add(actor=self.request.user, **data)
+        return services.evidence_add(by=self.request.user, **data)

@@ -108,9 +108,3 @@ def status_badge(status, grade: str = ""):
 
     choice = VerificationStatus(status)
     return {"status": choice, "grade": grade}
-
-
-@register.simple_tag
-def grade_of(claim) -> str:
-    """The two-part grade of the assessment the claim is shown with ("B2"), or ""."""
-    return claim.shown_grade

@@ -58,12 +58,10 @@ class SourceViewSet(RecordViewSet):
         return super().get_serializer_class()
 
     def create_record(self, data: dict):
-        return services.source_ingest(actor=self.request.user, **data)
+        return services.source_ingest(**data)
 
     def update_record(self, instance, data: dict, *, expected_version):
-        return services.source_update(
-            source=instance, actor=self.request.user, expected_version=expected_version, **data
-        )
+        return services.source_update(source=instance, expected_version=expected_version, **data)
 
     @extend_schema(request=ExcerptWriteSerializer, responses={201: ExcerptSerializer})
     @action(detail=True, methods=["post"])
@@ -72,7 +70,5 @@ class SourceViewSet(RecordViewSet):
         source = self.get_object()
         serializer = ExcerptWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        excerpt = services.excerpt_create(
-            source=source, actor=request.user, **serializer.validated_data
-        )
+        excerpt = services.excerpt_create(source=source, **serializer.validated_data)
         return Response(ExcerptSerializer(excerpt).data, status=status.HTTP_201_CREATED)

@@ -241,7 +241,7 @@ def test_saving_over_a_newer_edit_is_refused_and_keeps_it(editor_client, analyst
     claim = ClaimFactory(statement="Original.")
     url = admin_url(Claim, "change", claim.pk)
     data = admin_form_data(editor_client.get(url))
-    claim_update(claim=Claim.objects.get(pk=claim.pk), actor=analyst, statement="Newer edit.")
+    claim_update(claim=Claim.objects.get(pk=claim.pk), statement="Newer edit.")
     data["statement"] = "Edit made on the old page."
 
     response = editor_client.post(url, data)
@@ -256,7 +256,7 @@ def test_saving_over_a_newer_edit_is_refused_and_keeps_it(editor_client, analyst
 
 def test_a_merged_claim_cannot_be_edited(editor_client, editor):
     duplicate, kept = ClaimFactory(), ClaimFactory()
-    claims_merge(duplicate=duplicate, into=kept, actor=editor)
+    claims_merge(duplicate=duplicate, into=kept)
     url = admin_url(Claim, "change", duplicate.pk)
 
     admin_status(editor_client.get(url), 200)
@@ -403,7 +403,7 @@ def test_an_assessment_without_a_rationale_is_refused_and_writes_nothing(analyst
 
 def test_assessments_are_history_that_nobody_changes(client, analyst_client, editor, analyst):
     assessment = claim_assess(
-        claim=ClaimFactory(), actor=analyst, status="disputed", rationale="Unconfirmed."
+        claim=ClaimFactory(), by=analyst, status="disputed", rationale="Unconfirmed."
     )
     superuser = get_user_model().objects.create_superuser("root", password="not-used")
     client.force_login(superuser)
@@ -422,7 +422,7 @@ def test_assessments_are_history_that_nobody_changes(client, analyst_client, edi
 
 def test_the_claim_page_shows_its_assessments_as_read_only_history(editor_client, analyst):
     claim = ClaimFactory()
-    claim_assess(claim=claim, actor=analyst, status="disputed", rationale="Unconfirmed <i>yet</i>.")
+    claim_assess(claim=claim, by=analyst, status="disputed", rationale="Unconfirmed <i>yet</i>.")
 
     response = editor_client.get(admin_url(Claim, "change", claim.pk))
 
@@ -506,7 +506,7 @@ def test_changing_a_relations_kind_inline_relinks_it(editor_client):
 def test_the_claim_picker_offers_only_claims_that_were_not_merged(editor_client, editor):
     kept = ClaimFactory(statement="Sudzha was retaken.")
     duplicate = ClaimFactory(statement="Sudzha was retaken, officials said.")
-    claims_merge(duplicate=duplicate, into=kept, actor=editor)
+    claims_merge(duplicate=duplicate, into=kept)
     params = {
         "term": "Sudzha",
         "app_label": "claims",

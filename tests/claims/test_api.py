@@ -72,7 +72,7 @@ def test_claim_representation_is_complete_on_its_own(client):
     counter = ClaimFactory(statement="Battles continue in and around Sudzha.")
     relation = ClaimRelationFactory(from_claim=counter, to_claim=claim, kind="contradicts")
     assessment = claim_assess(
-        claim=claim, actor=None, status="disputed", rationale="No independent confirmation."
+        claim=claim, by=None, status="disputed", rationale="No independent confirmation."
     )
     claim.refresh_from_db()
 
@@ -287,7 +287,7 @@ def test_list_filters_by_place_containment_and_status(client):
     kursk = PlaceFactory(name="Kursk Oblast")
     sudzha = PlaceFactory(name="Sudzha", parent=kursk)
     disputed = ClaimFactory(places=[sudzha])
-    claim_assess(claim=disputed, actor=None, status="disputed", rationale="Contested.")
+    claim_assess(claim=disputed, by=None, status="disputed", rationale="Contested.")
     ClaimFactory(places=[sudzha])
     ClaimFactory()
     response = client.get(f"/api/v1/claims/?place={kursk.pk}&status=disputed&status=false")
@@ -298,10 +298,8 @@ def test_list_filters_by_place_containment_and_status(client):
 def test_as_of_shows_the_status_a_claim_had_then(client):
     claim = ClaimFactory(asserted_on=datetime.date(2025, 3, 1))
     earlier = datetime.datetime(2025, 3, 5, 12, tzinfo=datetime.UTC)
-    claim_assess(
-        claim=claim, actor=None, status="in_review", rationale="Open.", assessed_at=earlier
-    )
-    claim_assess(claim=claim, actor=None, status="false", rationale="Refuted.")
+    claim_assess(claim=claim, by=None, status="in_review", rationale="Open.", assessed_at=earlier)
+    claim_assess(claim=claim, by=None, status="false", rationale="Refuted.")
     ClaimFactory(asserted_on=datetime.date(2025, 3, 20))
     response = client.get("/api/v1/claims/?as_of=2025-03-10")
     assert_status(response, 200)
@@ -555,7 +553,7 @@ def test_csv_shows_the_grade_of_the_day_asked_and_never_a_formula(client):
     for day, reliability, credibility in ((3, "C", 3), (20, "B", 2)):
         claim_assess(
             claim=claim,
-            actor=None,
+            by=None,
             status="disputed",
             rationale="Checked.",
             reliability=reliability,

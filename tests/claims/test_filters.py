@@ -46,7 +46,7 @@ def claims(**params) -> set[int]:
 def test_status_takes_several_values():
     disputed, false, verified = ClaimFactory(), ClaimFactory(), ClaimFactory()
     for claim, status in ((disputed, "disputed"), (false, "false"), (verified, "verified")):
-        claim_assess(claim=claim, actor=None, status=status, rationale="Checked.")
+        claim_assess(claim=claim, by=None, status=status, rationale="Checked.")
     assert claims(status=["disputed", "false"]) == {disputed.pk, false.pk}
 
 
@@ -158,9 +158,9 @@ def test_as_of_leaves_out_claims_reported_later_and_shows_the_status_then():
         source=SourceFactory(published_at=timezone.make_aware(datetime.datetime(2025, 3, 12, 23))),
     )
     at = timezone.make_aware(datetime.datetime(2025, 3, 11, 9))
-    claim_assess(claim=old, actor=None, status="in_review", rationale="Checking.", assessed_at=at)
+    claim_assess(claim=old, by=None, status="in_review", rationale="Checking.", assessed_at=at)
     claim_assess(
-        claim=old, actor=None, status="false", rationale="Refuted.", credibility=5, reliability="B"
+        claim=old, by=None, status="false", rationale="Refuted.", credibility=5, reliability="B"
     )
 
     filterset = ClaimFilterSet({"as_of": "2025-03-12"}, queryset=Claim.objects.for_list())

@@ -110,7 +110,7 @@ def test_with_counter_claims_finds_both_directions(db):
 
 def test_for_list_leaves_out_merged_claims(db, analyst):
     target, duplicate = ClaimFactory(), ClaimFactory()
-    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    claims_merge(duplicate=duplicate, into=target)
     assert list(Claim.objects.for_list()) == [target]
 
 

@@ -72,7 +72,6 @@ def test_claim_create_records_quantities_appearances_and_chains(db, editor):
     kursk, topic = PlaceFactory(name="Kursk Oblast"), TopicFactory(name="Kursk incursion")
 
     claim = claim_create(
-        actor=editor,
         statement="Russian forces regained 24 settlements and 259 km² in Kursk Oblast.",
         claimant=gerasimov,
         asserted_on=datetime.date(2025, 3, 12),
@@ -121,7 +120,6 @@ def test_claim_create_with_a_bad_quantity_leaves_nothing(db, editor):
     before = _rows()
     with pytest.raises(ValidationError) as info:
         claim_create(
-            actor=editor,
             statement="Forces regained 24 settlements.",
             claimant=ActorFactory(),
             quantities=[
@@ -137,7 +135,6 @@ def test_claim_create_with_a_bad_quantity_leaves_nothing(db, editor):
 def test_claim_create_with_a_reversed_range_keys_the_row(db, editor):
     with pytest.raises(ValidationError) as info:
         claim_create(
-            actor=editor,
             statement="Between 500 and 400 soldiers were captured.",
             claimant=ActorFactory(),
             quantities=[{"value": Decimal("500"), "value_max": Decimal("400"), "counted": "x"}],
@@ -151,7 +148,6 @@ def test_claim_create_with_a_quote_not_in_the_source_leaves_nothing(db, editor):
     before = _rows()
     with pytest.raises(ValidationError) as info:
         claim_create(
-            actor=editor,
             statement="Forces regained 25 settlements.",
             claimant=ActorFactory(),
             quantities=[{"value": Decimal("25"), "counted": "settlements"}],
@@ -171,7 +167,6 @@ def test_claim_create_with_a_chain_step_naming_nobody_leaves_nothing(db, editor)
     before = _rows()
     with pytest.raises(ValidationError) as info:
         claim_create(
-            actor=editor,
             statement="Forces regained 24 settlements.",
             claimant=ActorFactory(),
             appearances=[{"source": source, "exact": "24 settlements", "chain": [{}]}],
@@ -184,13 +179,13 @@ def test_claim_create_with_a_chain_step_naming_nobody_leaves_nothing(db, editor)
 
 def test_claim_create_without_a_statement_is_refused(db, editor):
     with refused(Claim, "This field cannot be blank.", field="statement"):
-        claim_create(actor=editor, statement="", claimant=ActorFactory())
+        claim_create(statement="", claimant=ActorFactory())
 
 
 def test_claim_update_cannot_set_the_status(db, editor):
     claim = ClaimFactory()
     with refused(Claim, "These fields cannot be changed here: status."):
-        claim_update(claim=claim, actor=editor, status="verified")
+        claim_update(claim=claim, status="verified")
     claim.refresh_from_db()
     assert claim.status == VerificationStatus.UNVERIFIED
 
@@ -198,14 +193,14 @@ def test_claim_update_cannot_set_the_status(db, editor):
 def test_an_edit_made_on_an_older_copy_does_not_undo_an_assessment_or_a_merge(db, analyst, editor):
     claim, target = ClaimFactory(), ClaimFactory()
     stale = Claim.objects.get(pk=claim.pk)
-    claim_assess(claim=claim, actor=analyst, status="false", rationale="Refuted.")
-    claim_update(claim=stale, actor=editor, notes="Typo fixed")
+    claim_assess(claim=claim, by=analyst, status="false", rationale="Refuted.")
+    claim_update(claim=stale, notes="Typo fixed")
     _assert_status_is_latest(claim)
     assert claim.status == "false"
 
-    claims_merge(duplicate=claim, into=target, actor=analyst)
+    claims_merge(duplicate=claim, into=target)
     with refused(Claim, "This claim was merged into another; edit that one instead."):
-        claim_update(claim=stale, actor=editor, notes="Again")
+        claim_update(claim=stale, notes="Again")
     claim.refresh_from_db()
     assert claim.merged_into == target
 
@@ -225,18 +220,18 @@ def _assert_status_is_latest(claim: Claim) -> None:
 def test_status_follows_the_latest_assessment_also_when_an_older_one_is_imported(db, analyst):
     claim = ClaimFactory()
     now = timezone.now()
-    claim_assess(claim=claim, actor=analyst, status="in_review", rationale="Checking.")
+    claim_assess(claim=claim, by=analyst, status="in_review", rationale="Checking.")
     _assert_status_is_latest(claim)
     assert claim.status == "in_review"
 
-    claim_assess(claim=claim, actor=analyst, status="disputed", rationale="Denied by Kyiv.")
+    claim_assess(claim=claim, by=analyst, status="disputed", rationale="Denied by Kyiv.")
     _assert_status_is_latest(claim)
     assert claim.status == "disputed"
 
     # An older judgement entered now belongs to history, not to the present.
     claim_assess(
         claim=claim,
-        actor=analyst,
+        by=analyst,
         status="verified",
         rationale="Imported from last year's review.",
         assessed_at=now - datetime.timedelta(days=300),
@@ -248,7 +243,7 @@ def test_status_follows_the_latest_assessment_also_when_an_older_one_is_imported
 
 def test_the_callers_copy_of_the_claim_shows_the_new_status(db, analyst):
     claim = ClaimFactory()
-    claim_assess(claim=claim, actor=analyst, status="disputed", rationale="Denied.")
+    claim_assess(claim=claim, by=analyst, status="disputed", rationale="Denied.")
     assert (claim.status, claim.version) == ("disputed", 2)
 
 
@@ -256,7 +251,7 @@ def test_a_date_without_time_zone_is_read_in_the_site_time_zone(db, analyst):
     claim = ClaimFactory()
     assessment = claim_assess(
         claim=claim,
-        actor=analyst,
+        by=analyst,
         status="verified",
         rationale="Imported.",
         assessed_at=datetime.datetime(2025, 3, 13, 9, 30),
@@ -269,7 +264,7 @@ def test_a_future_assessment_is_refused(db, analyst):
     with refused(Assessment, "An assessment cannot be dated in the future.", field="assessed_at"):
         claim_assess(
             claim=claim,
-            actor=analyst,
+            by=analyst,
             status="verified",
             rationale="From tomorrow.",
             assessed_at=timezone.now() + datetime.timedelta(hours=1),
@@ -281,10 +276,10 @@ def test_a_future_assessment_is_refused(db, analyst):
 def test_assessments_are_appended_and_never_edited(db, analyst):
     claim = ClaimFactory()
     fields = ("pk", "status", "credibility", "reliability", "rationale", "assessed_at")
-    claim_assess(claim=claim, actor=analyst, status="in_review", rationale="First look.")
+    claim_assess(claim=claim, by=analyst, status="in_review", rationale="First look.")
     first = list(Assessment.objects.values_list(*fields))
     claim_assess(
-        claim=claim, actor=analyst, status="false", credibility=5, rationale="Satellite images."
+        claim=claim, by=analyst, status="false", credibility=5, rationale="Satellite images."
     )
     assert list(Assessment.objects.order_by("pk").values_list(*fields))[:1] == first
     assert Assessment.objects.count() == 2
@@ -300,19 +295,19 @@ def test_assessment_takes_the_reliability_of_the_first_reporting_outlet(db, anal
     claim = ClaimFactory()
     AppearanceFactory(claim=claim, source=SourceFactory(outlet=OutletFactory(reliability="B")))
     assessment = claim_assess(
-        claim=claim, actor=analyst, status="verified", credibility=2, rationale="Confirmed."
+        claim=claim, by=analyst, status="verified", credibility=2, rationale="Confirmed."
     )
     assert (assessment.grade, assessment.assessed_by) == ("B2", analyst)
 
 
 def test_a_bad_evidence_row_leaves_no_assessment_and_no_status_change(db, analyst):
     claim = ClaimFactory()
-    claim_assess(claim=claim, actor=analyst, status="in_review", rationale="Checking.")
+    claim_assess(claim=claim, by=analyst, status="in_review", rationale="Checking.")
     before = _rows()
     with pytest.raises(ValidationError) as info:
         claim_assess(
             claim=claim,
-            actor=analyst,
+            by=analyst,
             status="false",
             rationale="Refuted.",
             evidence=[
@@ -329,9 +324,9 @@ def test_a_bad_evidence_row_leaves_no_assessment_and_no_status_change(db, analys
 def test_an_unknown_status_or_credibility_is_refused(db, analyst):
     claim = ClaimFactory()
     with refused(Assessment, "Value 'rumoured' is not a valid choice.", field="status"):
-        claim_assess(claim=claim, actor=analyst, status="rumoured", rationale="?")
+        claim_assess(claim=claim, by=analyst, status="rumoured", rationale="?")
     with refused(Assessment, "Value 9 is not a valid choice.", field="credibility"):
-        claim_assess(claim=claim, actor=analyst, status="false", credibility=9, rationale="?")
+        claim_assess(claim=claim, by=analyst, status="false", credibility=9, rationale="?")
 
 
 def test_assessment_evidence_is_attached_to_the_assessment(db, analyst):
@@ -339,7 +334,7 @@ def test_assessment_evidence_is_attached_to_the_assessment(db, analyst):
     source = SourceFactory()
     assessment = claim_assess(
         claim=claim,
-        actor=analyst,
+        by=analyst,
         status="disputed",
         rationale="Kyiv denies it.",
         evidence=[{"stance": "refutes", "source": source, "note": "Statement by Syrskyi"}],
@@ -359,7 +354,7 @@ def test_status_always_equals_the_latest_assessment(db, analyst, seed):
         assessed_at = rng.choice([*moments, None])
         claim_assess(
             claim=claim,
-            actor=analyst,
+            by=analyst,
             status=rng.choice(VerificationStatus.values),
             credibility=rng.randint(1, 6),
             rationale="Step of a random history.",
@@ -374,7 +369,7 @@ def test_status_always_equals_the_latest_assessment(db, analyst, seed):
 def test_claims_link_records_one_relation_read_from_both_sides(db, analyst):
     claim, counter = ClaimFactory(), ClaimFactory()
     relation = claims_link(
-        from_claim=counter, to_claim=claim, kind="contradicts", actor=analyst, note="Kyiv denies."
+        from_claim=counter, to_claim=claim, kind="contradicts", by=analyst, note="Kyiv denies."
     )
     assert relation.created_by == analyst
     assert relation.label_from(counter) == "contradicts"
@@ -384,34 +379,34 @@ def test_claims_link_records_one_relation_read_from_both_sides(db, analyst):
 @pytest.mark.parametrize("kind", ["contradicts", "same_as"])
 def test_claims_link_refuses_the_reverse_of_a_symmetric_relation(db, analyst, kind):
     a, b = ClaimFactory(), ClaimFactory()
-    claims_link(from_claim=a, to_claim=b, kind=kind, actor=analyst)
+    claims_link(from_claim=a, to_claim=b, kind=kind, by=analyst)
     with refused(ClaimRelation, "This relation between these claims is already recorded."):
-        claims_link(from_claim=b, to_claim=a, kind=kind, actor=analyst)
+        claims_link(from_claim=b, to_claim=a, kind=kind, by=analyst)
     with refused(ClaimRelation, "This relation between these claims is already recorded."):
-        claims_link(from_claim=a, to_claim=b, kind=kind, actor=analyst)
+        claims_link(from_claim=a, to_claim=b, kind=kind, by=analyst)
 
 
 def test_claims_link_refuses_a_claim_and_itself(db, analyst):
     claim = ClaimFactory()
     with refused(ClaimRelation, "A claim cannot be related to itself."):
-        claims_link(from_claim=claim, to_claim=claim, kind="supports", actor=analyst)
+        claims_link(from_claim=claim, to_claim=claim, kind="supports", by=analyst)
 
 
 def test_claims_link_refuses_a_merged_claim(db, analyst):
     target, duplicate = ClaimFactory(), ClaimFactory()
-    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    claims_merge(duplicate=duplicate, into=target)
     with refused(
         ClaimRelation, "A merged claim cannot be related; relate the claim it was merged into."
     ):
-        claims_link(from_claim=ClaimFactory(), to_claim=duplicate, kind="supports", actor=analyst)
+        claims_link(from_claim=ClaimFactory(), to_claim=duplicate, kind="supports", by=analyst)
 
 
 def test_claims_unlink_removes_the_relation_and_keeps_its_history(db, analyst):
     relation = claims_link(
-        from_claim=ClaimFactory(), to_claim=ClaimFactory(), kind="supports", actor=analyst
+        from_claim=ClaimFactory(), to_claim=ClaimFactory(), kind="supports", by=analyst
     )
     pk = relation.pk
-    claims_unlink(relation=relation, actor=analyst)
+    claims_unlink(relation=relation)
     assert not ClaimRelation.objects.filter(pk=pk).exists()
     deleted = ClaimRelation.history.filter(id=pk).latest("history_date")
     assert (deleted.history_type, deleted.history_change_reason) == ("-", "Unlinked")
@@ -443,17 +438,17 @@ def merge_case(db, analyst):
     QuantityFactory(claim=duplicate, value=Decimal("259"), unit="km²", counted="territory")
 
     now = timezone.now()
-    claim_assess(claim=target, actor=analyst, status="in_review", rationale="t1")
+    claim_assess(claim=target, by=analyst, status="in_review", rationale="t1")
     claim_assess(
         claim=duplicate,
-        actor=analyst,
+        by=analyst,
         status="verified",
         rationale="d1",
         assessed_at=now - datetime.timedelta(days=3),
     )
     claim_assess(
         claim=duplicate,
-        actor=analyst,
+        by=analyst,
         status="disputed",
         rationale="d2",
         evidence=[{"stance": "refutes", "url": "https://example.org/denial"}],
@@ -471,7 +466,7 @@ def merge_case(db, analyst):
         ClaimRelationFactory(from_claim=duplicate, to_claim=target, kind="same_as"),  # self
     ]
     earlier = ClaimFactory(statement="Merged earlier")
-    claims_merge(duplicate=earlier, into=duplicate, actor=analyst)
+    claims_merge(duplicate=earlier, into=duplicate)
     return {
         "target": target,
         "duplicate": duplicate,
@@ -497,7 +492,7 @@ def test_merge_loses_nothing(merge_case, analyst):
     }
     relations_before = ClaimRelation.objects.count()
 
-    result = claims_merge(duplicate=duplicate, into=target, actor=analyst, note="Same briefing.")
+    result = claims_merge(duplicate=duplicate, into=target, note="Same briefing.")
 
     assert result == target
     assert _rows() == before
@@ -526,7 +521,7 @@ def test_merge_keeps_the_duplicate_as_a_record(merge_case, analyst):
         merge_case["duplicate"],
         merge_case["earlier"],
     )
-    claims_merge(duplicate=duplicate, into=target, actor=analyst, note="Same briefing.")
+    claims_merge(duplicate=duplicate, into=target, note="Same briefing.")
 
     duplicate.refresh_from_db()
     earlier.refresh_from_db()
@@ -547,7 +542,7 @@ def test_merge_keeps_the_duplicate_as_a_record(merge_case, analyst):
 
 def test_merge_sets_the_target_status_from_its_latest_assessment(merge_case, analyst):
     target, duplicate = merge_case["target"], merge_case["duplicate"]
-    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    claims_merge(duplicate=duplicate, into=target)
     _assert_status_is_latest(target)
     assert target.status == "disputed"  # the duplicate's later judgement
 
@@ -562,48 +557,48 @@ def test_merge_sets_the_target_status_from_its_latest_assessment(merge_case, ana
 def test_merge_into_itself_is_refused(db, analyst):
     claim = ClaimFactory()
     with refused(Claim, "A claim cannot be merged into itself.", count=_merged_count):
-        claims_merge(duplicate=claim, into=claim, actor=analyst)
+        claims_merge(duplicate=claim, into=claim)
 
 
 def test_merging_an_already_merged_claim_is_refused(db, analyst):
     target, duplicate, other = ClaimFactory(), ClaimFactory(), ClaimFactory()
-    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    claims_merge(duplicate=duplicate, into=target)
     with refused(Claim, "This claim was already merged.", count=_merged_count):
-        claims_merge(duplicate=duplicate, into=other, actor=analyst)
+        claims_merge(duplicate=duplicate, into=other)
 
 
 def test_merging_into_a_merged_claim_is_refused(db, analyst):
     target, duplicate, other = ClaimFactory(), ClaimFactory(), ClaimFactory()
     AppearanceFactory(claim=other)
-    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    claims_merge(duplicate=duplicate, into=target)
     with refused(
         Claim,
         "The target claim was itself merged; merge into the claim it became.",
         count=_merged_count,
     ):
-        claims_merge(duplicate=other, into=duplicate, actor=analyst)
+        claims_merge(duplicate=other, into=duplicate)
     assert other.appearances.count() == 1
 
 
 def test_a_merged_claim_cannot_be_assessed_or_edited(db, analyst, editor):
     target, duplicate = ClaimFactory(), ClaimFactory()
-    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    claims_merge(duplicate=duplicate, into=target)
     with refused(Assessment, "This claim was merged into another; assess that one instead."):
-        claim_assess(claim=duplicate, actor=analyst, status="false", rationale="x")
+        claim_assess(claim=duplicate, by=analyst, status="false", rationale="x")
     with refused(Claim, "This claim was merged into another; edit that one instead."):
-        claim_update(claim=duplicate, actor=editor, statement="Changed")
+        claim_update(claim=duplicate, statement="Changed")
 
 
 def test_nothing_can_be_added_to_a_merged_claim(db, analyst, editor):
     target, duplicate = ClaimFactory(), ClaimFactory()
-    claims_merge(duplicate=duplicate, into=target, actor=analyst)
+    claims_merge(duplicate=duplicate, into=target)
     message = "This claim was merged into another; add to that one instead."
     with refused(Quantity, message):
-        quantities_record(claim=duplicate, actor=editor, quantities=[{"value": 1, "counted": "x"}])
+        quantities_record(claim=duplicate, quantities=[{"value": 1, "counted": "x"}])
     with refused(Appearance, message):
-        appearance_add(claim=duplicate, source=SourceFactory(), actor=editor)
+        appearance_add(claim=duplicate, source=SourceFactory())
     with refused(Evidence, message):
-        evidence_add(claim=duplicate, actor=analyst, url="https://example.org/x")
+        evidence_add(claim=duplicate, by=analyst, url="https://example.org/x")
 
 
 def _merged_count() -> int:

@@ -110,7 +110,7 @@ def test_claim_page_shows_assessment_timeline_with_grade_rationale_and_evidence(
 ):
     claim_assess(
         claim=gains,
-        actor=analyst,
+        by=analyst,
         status="disputed",
         credibility=3,
         rationale="Only the claimant's side reports it.",
@@ -129,7 +129,7 @@ def test_claim_page_shows_assessment_timeline_with_grade_rationale_and_evidence(
 def test_claim_page_shows_the_audit_history(client, gains, editor):
     from claims.services import claim_update
 
-    claim_update(claim=gains, actor=editor, notes="Checked against the TASS wire.")
+    claim_update(claim=gains, notes="Checked against the TASS wire.")
 
     page = client.get(gains.get_absolute_url()).content.decode()
 
@@ -160,7 +160,7 @@ def test_claim_list_rows_show_status_claimant_counts_and_quantities(client, gain
 
 
 def test_claim_list_filters_to_disputed(client, gains, analyst):
-    claim_assess(claim=gains, actor=analyst, status="disputed", rationale="One side only.")
+    claim_assess(claim=gains, by=analyst, status="disputed", rationale="One side only.")
 
     page = client.get(reverse("claims:claim_list"), {"status": "disputed"}).content.decode()
 
@@ -171,7 +171,7 @@ def test_claim_list_filters_to_disputed(client, gains, analyst):
 def test_claim_list_as_of_shows_the_status_claims_had_then(client, gains, analyst):
     claim_assess(
         claim=gains,
-        actor=analyst,
+        by=analyst,
         status="false",
         rationale="Satellite images.",
         assessed_at=datetime.datetime(2025, 4, 1, tzinfo=datetime.UTC),
@@ -229,7 +229,7 @@ def test_actor_page_shows_aliases_roles_and_track_record_shares(client, gains, a
     ActorAliasFactory(actor=gains.claimant, name="Gerasimov V.")
     other = ClaimFactory(claimant=gains.claimant)
     ClaimFactory(claimant=gains.claimant)
-    claim_assess(claim=other, actor=analyst, status="false", rationale="Refuted.")
+    claim_assess(claim=other, by=analyst, status="false", rationale="Refuted.")
     about = ClaimFactory(statement="Gerasimov was replaced.", actors=[gains.claimant])
 
     page = client.get(gains.claimant.get_absolute_url()).content.decode()
@@ -271,7 +271,7 @@ def test_topic_page_plots_one_measure_over_time(client, db):
 
 def test_home_shows_statuses_most_contested_recent_assessments_and_topics(client, gains, analyst):
     TopicFactory(name="Jeddah talks")
-    claim_assess(claim=gains, actor=analyst, status="disputed", rationale="One side only.")
+    claim_assess(claim=gains, by=analyst, status="disputed", rationale="One side only.")
 
     response = client.get(reverse("home"))
 
@@ -325,7 +325,7 @@ def test_assess_of_a_merged_claim_shows_the_services_error(analyst_client, gains
     from claims.services import claims_merge
 
     other = ClaimFactory()
-    claims_merge(duplicate=other, into=gains, actor=editor)
+    claims_merge(duplicate=other, into=gains)
 
     response = analyst_client.post(
         reverse("claims:claim_assess", args=[other.pk]),

@@ -23,7 +23,6 @@ def _quoted(text: str, excerpt: Excerpt) -> str:
 def test_source_ingest_normalises_and_records_citations(db, editor):
     tass = source_ingest(outlet=OutletFactory(name="TASS"), title="TASS report")
     article = source_ingest(
-        actor=editor,
         outlet=OutletFactory(),
         title="Gerasimov reports",
         url="http://www.novinite.com/articles/1/?utm_source=feed",
