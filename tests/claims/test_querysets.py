@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from claims.models import Claim, Place
-from claims.services import claims_merge
+from claims.services import claim_assess, claims_merge
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -269,3 +272,85 @@ def test_the_seed_article_is_searchable_by_alias_and_quote(seed):
         for claim in by_alias
     )
     assert Claim.objects.search('"24 settlements"').exists()
+
+
+# --- what a claim is shown with, today and as of a past day ---------------------
+
+
+@pytest.fixture
+def judged_twice(db, analyst):
+    """A claim disputed on 1 March and found false on 10 March."""
+    claim = ClaimFactory(asserted_on=datetime.date(2025, 2, 28))
+    for day, status, grade in ((1, "disputed", ("C", 3)), (10, "false", ("B", 2))):
+        claim_assess(
+            claim=claim,
+            by=analyst,
+            status=status,
+            rationale=f"Judged on {day} March.",
+            reliability=grade[0],
+            credibility=grade[1],
+            assessed_at=timezone.make_aware(datetime.datetime(2025, 3, day, 12)),
+        )
+    return claim
+
+
+@pytest.mark.parametrize("read_path", ["for_list", "for_detail"])
+def test_a_claim_is_shown_with_its_latest_assessment_today(judged_twice, read_path):
+    claim = getattr(Claim.objects, read_path)().get(pk=judged_twice.pk)
+    assert claim.shown_status == "false"
+    assert claim.shown_assessment.rationale == "Judged on 10 March."
+    assert claim.shown_grade == "B2"
+
+
+def test_a_claim_is_shown_with_the_assessment_current_on_the_day_asked(judged_twice):
+    claim = Claim.objects.for_detail().as_of(datetime.date(2025, 3, 5)).get(pk=judged_twice.pk)
+    assert claim.shown_status == "disputed"
+    assert claim.shown_assessment.rationale == "Judged on 1 March."
+    assert claim.shown_grade == "C3"
+
+
+def test_a_claim_not_yet_assessed_on_the_day_asked_is_shown_unverified(judged_twice):
+    claim = Claim.objects.for_list().as_of(datetime.date(2025, 2, 28)).get(pk=judged_twice.pk)
+    assert (claim.shown_status, claim.shown_assessment, claim.shown_grade) == (
+        "unverified",
+        None,
+        "",
+    )
+
+
+def test_with_shown_status_filters_by_the_status_of_the_day_asked(judged_twice):
+    on_the_fifth = Claim.objects.as_of(datetime.date(2025, 3, 5))
+    assert list(on_the_fifth.with_shown_status(["disputed"])) == [judged_twice]
+    assert not on_the_fifth.with_shown_status(["false"]).exists()
+    assert list(Claim.objects.with_shown_status(["false"])) == [judged_twice]
+
+
+def test_ancestors_of_lists_the_containing_places_outermost_first(kursk):
+    sudzha = PlaceFactory(name="Sudzha", parent=kursk)
+    plekhovo = PlaceFactory(name="Plekhovo", parent=sudzha)
+    assert Place.objects.ancestors_of(plekhovo) == [kursk.parent, kursk, sudzha]
+    assert Place.objects.ancestors_of(kursk.parent) == []
+
+
+def test_involving_actor_finds_claims_made_by_or_about_the_actor(db):
+    syrskyi = ActorFactory(name="Oleksandr Syrskyi")
+    made = ClaimFactory(claimant=syrskyi)
+    about = ClaimFactory(actors=[syrskyi])
+    ClaimFactory()
+    assert set(Claim.objects.involving_actor(syrskyi)) == {made, about}
+    assert list(Claim.objects.about_actor(syrskyi)) == [about]
+
+
+def test_by_status_groups_claims_under_their_track_record(db, analyst):
+    actor = ActorFactory()
+    false_claims = [ClaimFactory(claimant=actor) for _ in range(3)]
+    unverified = ClaimFactory(claimant=actor)
+    for claim in false_claims:
+        claim_assess(claim=claim, by=analyst, status="false", rationale="Refuted.")
+    grouped = Claim.objects.for_list().filter(claimant=actor).by_status()
+    assert [(entry["status"], entry["count"], entry["share"]) for entry, _ in grouped] == [
+        ("unverified", 1, 0.25),
+        ("false", 3, 0.75),
+    ]
+    assert grouped[0][1] == [unverified]
+    assert set(grouped[1][1]) == set(false_claims)

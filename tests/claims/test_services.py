@@ -25,11 +25,14 @@ from claims.services import (
     claim_assess,
     claim_create,
     claim_update,
+    claims_assess_batch,
     claims_link,
     claims_merge,
+    claims_merge_batch,
     claims_unlink,
     evidence_add,
     quantities_record,
+    relation_update,
 )
 from sources.models import Excerpt
 from tests.factories import (
@@ -410,6 +413,79 @@ def test_claims_unlink_removes_the_relation_and_keeps_its_history(db, analyst):
     assert not ClaimRelation.objects.filter(pk=pk).exists()
     deleted = ClaimRelation.history.filter(id=pk).latest("history_date")
     assert (deleted.history_type, deleted.history_change_reason) == ("-", "Unlinked")
+
+
+def test_relation_update_of_the_note_edits_the_same_relation(db, analyst):
+    relation = claims_link(
+        from_claim=ClaimFactory(), to_claim=ClaimFactory(), kind="supports", by=analyst
+    )
+    edited = relation_update(relation=relation, by=analyst, note="Same figures", expected_version=1)
+    assert edited.pk == relation.pk
+    assert ClaimRelation.objects.get(pk=relation.pk).note == "Same figures"
+
+
+def test_relation_update_of_its_ends_unlinks_and_links_anew(db, analyst):
+    first, second, third = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    relation = claims_link(from_claim=first, to_claim=second, kind="supports", by=analyst)
+    moved = relation_update(relation=relation, by=analyst, to_claim=third, kind="contradicts")
+    assert not ClaimRelation.objects.filter(pk=relation.pk).exists()
+    assert (moved.from_claim, moved.to_claim, moved.kind) == (first, third, "contradicts")
+    assert moved.created_by == analyst
+
+
+def test_relation_update_refuses_a_relink_onto_an_existing_symmetric_relation(db, analyst):
+    first, second, third = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    claims_link(from_claim=second, to_claim=first, kind="contradicts", by=analyst)
+    relation = claims_link(from_claim=first, to_claim=third, kind="contradicts", by=analyst)
+    with pytest.raises(ValidationError, match="already recorded"):
+        relation_update(relation=relation, by=analyst, to_claim=second)
+    assert ClaimRelation.objects.get(pk=relation.pk).to_claim == third
+
+
+def test_relation_update_with_a_stale_version_changes_nothing(db, analyst):
+    relation = claims_link(
+        from_claim=ClaimFactory(), to_claim=ClaimFactory(), kind="supports", by=analyst
+    )
+    relation_update(relation=relation, by=analyst, note="First edit", expected_version=1)
+    with pytest.raises(ValidationError):
+        relation_update(relation=relation, by=analyst, to_claim=ClaimFactory(), expected_version=1)
+    assert ClaimRelation.objects.get(pk=relation.pk).note == "First edit"
+
+
+def test_claims_assess_batch_assesses_every_claim(db, analyst):
+    claims = [ClaimFactory(), ClaimFactory()]
+    recorded = claims_assess_batch(
+        claims=claims, by=analyst, status="disputed", rationale="Contradicted by imagery."
+    )
+    assert len(recorded) == 2
+    assert set(Claim.objects.values_list("status", flat=True)) == {"disputed"}
+
+
+def test_claims_assess_batch_is_all_or_nothing_and_names_the_refused_claim(db, analyst):
+    kept, merged = ClaimFactory(), ClaimFactory()
+    claims_merge(duplicate=merged, into=ClaimFactory())
+    with pytest.raises(ValidationError) as info:
+        claims_assess_batch(claims=[kept, merged], by=analyst, status="false", rationale="Checked.")
+    assert str(merged) in " ".join(info.value.messages)
+    assert not Assessment.objects.filter(claim=kept).exists()
+
+
+def test_claims_merge_batch_merges_every_duplicate_into_the_kept_claim(db, analyst):
+    kept, first, second = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    AppearanceFactory(claim=first)
+    AppearanceFactory(claim=second)
+    claims_merge_batch(duplicates=[kept, first, second], into=kept, note="Same statement")
+    assert set(Claim.objects.filter(merged_into=kept)) == {first, second}
+    assert kept.appearances.count() == 2
+
+
+def test_claims_merge_batch_is_all_or_nothing(db, analyst):
+    kept, duplicate, already = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    claims_merge(duplicate=already, into=ClaimFactory())
+    with pytest.raises(ValidationError) as info:
+        claims_merge_batch(duplicates=[duplicate, already], into=kept)
+    assert str(already) in " ".join(info.value.messages)
+    assert Claim.objects.get(pk=duplicate.pk).merged_into is None
 
 
 # --- claims_merge -------------------------------------------------------------
