@@ -38,30 +38,41 @@ class ClaimFilterSet(django_filters.FilterSet):
         help_text="One or more verification statuses (repeat the parameter).",
     )
     claimant = RecordFilter(
-        queryset=Actor.objects.all(), label="Claimant", help_text="Id of the actor who asserts it."
+        search="claims-api:actor-list",
+        queryset=Actor.objects.all(),
+        label="Claimant",
+        help_text="Id of the actor who asserts it.",
     )
     actor = RecordFilter(
+        search="claims-api:actor-list",
         queryset=Actor.objects.all(),
         method="filter_actor",
         label="Actor involved",
         help_text="Id of an actor who makes the claim or whom it is about.",
     )
     place = RecordFilter(
+        search="claims-api:place-list",
         queryset=Place.objects.all(),
         method="filter_place",
         label="Place",
         help_text="Id of a place; claims about the places inside it are included.",
     )
     topic = RecordFilter(
-        queryset=Topic.objects.all(), method="filter_topic", label="Topic", help_text="Topic id."
+        search="claims-api:topic-list",
+        queryset=Topic.objects.all(),
+        method="filter_topic",
+        label="Topic",
+        help_text="Topic id.",
     )
     outlet = RecordFilter(
+        search="sources-api:outlet-list",
         queryset=Outlet.objects.all(),
         method="filter_outlet",
         label="Reported by outlet",
         help_text="Id of an outlet that published a source reporting the claim.",
     )
     source = RecordFilter(
+        search="sources-api:source-list",
         queryset=Source.objects.only("id", "title"),
         method="filter_source",
         label="Reported in source",

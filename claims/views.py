@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -21,6 +20,7 @@ from claims.forms import AssessmentWithEvidenceForm, ClaimCompareForm, ClaimLink
 from claims.models import Actor, Claim, Place, Topic
 from claims.querysets import audit_trail
 from claims.services import claim_assess, claims_link, evidence_add
+from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
 
@@ -28,10 +28,6 @@ ASSESS = "claims.add_assessment"
 LINK = "claims.add_claimrelation"
 ADD_EVIDENCE = "claims.add_evidence"
 PICKER_LIMIT = 10
-
-
-def _page(request, queryset, per_page: int = 25):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 class ClaimListView(FilteredListView):
@@ -226,7 +222,9 @@ class PlaceDetailView(ReadPermissionMixin, DetailView):
         place = self.object
         return super().get_context_data(
             ancestors=Place.objects.ancestors_of(place),
-            page_obj=_page(self.request, Claim.objects.for_list().about_place(place)),
+            page_obj=keyset_page(
+                self.request, Claim.objects.for_list().about_place(place), ordering="-asserted_on"
+            ),
             **kwargs,
         )
 

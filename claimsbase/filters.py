@@ -9,13 +9,62 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 
+class RecordPicker(forms.NumberInput):
+    """A record chosen by its id and found by its name.
+
+    Without JavaScript it is a number box, followed by the chosen record's
+    name; the page script turns it into type-ahead search over
+    ``search_url`` (the API list of that kind of record, searched with
+    ``?q=``), so no page ever renders a whole table as ``<option>``s.
+    """
+
+    def __init__(self, *, search_url: str = "", queryset=None, attrs=None):
+        super().__init__(attrs={"min": 1, **(attrs or {})})
+        self.search_url = search_url
+        self.queryset = queryset
+
+    def chosen(self, value):
+        """The record ``value`` names, or None (one query, only when a value is given)."""
+        if self.queryset is None or value in (None, "") or not str(value).isdigit():
+            return None
+        return self.queryset.filter(pk=value).first()
+
+    def render(self, name, value, attrs=None, renderer=None):
+        box = super().render(name, value, attrs, renderer)
+        record = self.chosen(value)
+        return format_html(
+            '<span class="record-picker" data-search-url="{}" data-chosen="{}">{}{}</span>',
+            reverse(self.search_url) if self.search_url else "",
+            str(record) if record else "",
+            box,
+            format_html(' <small class="picker-chosen">{}</small>', record) if record else "",
+        )
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class RecordFilter(django_filters.ModelChoiceFilter):
-    """A related record chosen by its id."""
+    """A related record chosen by its id; on a page, a type-ahead ``RecordPicker``.
+
+    ``search`` names the API list that finds records of this kind by ``?q=``
+    (``"claims-api:actor-list"``).
+    """
+
+    def __init__(self, *args, search: str = "", **kwargs):
+        self.search = search
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        if not isinstance(field.widget, RecordPicker):
+            field.widget = RecordPicker(search_url=self.search, queryset=field.queryset)
+        return field
 
 
 # Dates as the API documents them: an empty value means "not given", as in the page forms.

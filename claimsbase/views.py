@@ -17,21 +17,24 @@ from django.http import HttpResponseRedirect
 from django.views.generic import FormView, ListView, TemplateView
 
 from claims.models import Assessment, Claim, Topic
+from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, WritePermissionMixin
 
 
 class FilteredListView(ReadPermissionMixin, ListView):
-    """A list page: read path → FilterSet → whitelisted ordering → pages.
+    """A list page: read path → FilterSet → whitelisted ordering → keyset pages.
 
     Subclasses set ``filterset_class``, ``template_name`` and
     ``ordering_fields`` (the ``?ordering=`` values offered, each mapped to a
-    label), and implement ``get_base_queryset()`` with a read path.
+    label), and implement ``get_base_queryset()`` with a read path. Pages
+    follow ``?cursor=`` links and never count or skip past every match
+    (``claimsbase.paging``), so the thousandth page costs what the first does.
     """
 
     filterset_class = None
     ordering_fields: dict[str, str] = {}
     default_ordering: str = ""
-    paginate_by = 25
+    per_page = 25
 
     def get_base_queryset(self):
         raise NotImplementedError
@@ -44,17 +47,15 @@ class FilteredListView(ReadPermissionMixin, ListView):
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
         )
-        queryset = self.filterset.qs
-        ordering = self.get_ordering()
-        if ordering:
-            # The primary key breaks ties, so a page boundary never repeats or skips a row.
-            queryset = queryset.order_by(ordering, "-pk")
-        return queryset
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        ordering = self.get_ordering() or "-pk"
+        page = keyset_page(
+            self.request, self.object_list, ordering=ordering, per_page=self.per_page
+        )
+        context = super().get_context_data(object_list=page.object_list, **kwargs)
+        context["page_obj"] = page
         for field in self.filterset.form.fields.values():
             # Browsers offer a date picker (and keyboard date entry) for these.
             if isinstance(field, forms.DateField):
@@ -64,7 +65,6 @@ class FilteredListView(ReadPermissionMixin, ListView):
             filter_form=self.filterset.form,
             ordering=self.get_ordering(),
             ordering_fields=self.ordering_fields,
-            query_without_page=query.urlencode(),
         )
         return context
 

@@ -36,7 +36,9 @@ class SourceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label="Search", help_text="Words of the title, the text or the URL."
     )
-    outlet = RecordFilter(queryset=Outlet.objects.all(), label="Outlet")
+    outlet = RecordFilter(
+        search="sources-api:outlet-list", queryset=Outlet.objects.all(), label="Outlet"
+    )
     kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label="Kind")
     language = django_filters.CharFilter(lookup_expr="iexact", label="Language")
     published_after = DateTimeFilter(
@@ -46,6 +48,7 @@ class SourceFilterSet(django_filters.FilterSet):
         field_name="published_at", lookup_expr="lte", label="Published at or before"
     )
     cites = RecordFilter(
+        search="sources-api:source-list",
         queryset=Source.objects.only("id", "title"),
         field_name="cites",
         label="Cites",

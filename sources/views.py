@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
@@ -16,6 +15,7 @@ from django.views.generic import DetailView
 from claims.forms import ClaimCaptureForm, QuantityFormSet
 from claims.models import Claim
 from claims.services import claim_create
+from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
 from sources.filters import OutletFilterSet, SourceFilterSet
@@ -147,7 +147,7 @@ class OutletDetailView(ReadPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         sources = Source.objects.for_list().filter(outlet=self.object)
-        page = Paginator(sources, 25).get_page(self.request.GET.get("page"))
+        page = keyset_page(self.request, sources, ordering="-published_at")
         return super().get_context_data(page_obj=page, **kwargs)
 
 

@@ -6,6 +6,9 @@
  *    the server checks.
  * 2. Claim picker: the plain "find a claim" search form becomes
  *    search-as-you-type; choosing a result fills the claim number.
+ * 3. Record pickers in filter forms: the number box of an actor, place,
+ *    topic, outlet or source gets a search box beside it that finds records
+ *    by name through the API (?q=) and fills in the chosen record's number.
  */
 (function () {
   "use strict";
@@ -117,7 +120,67 @@
     });
   }
 
+  function recordName(record) {
+    return record.name || record.title || ("#" + record.id);
+  }
+
+  function enhanceRecordPicker(picker) {
+    var box = picker.querySelector("input[type=number]");
+    var url = picker.getAttribute("data-search-url");
+    if (!box || !url) return;
+    var search = document.createElement("input");
+    search.type = "search";
+    search.autocomplete = "off";
+    search.placeholder = "Type a name…";
+    search.value = picker.getAttribute("data-chosen") || "";
+    search.setAttribute("aria-label", "Search by name");
+    var list = document.createElement("ul");
+    list.className = "picker-results";
+    list.id = box.id + "_results";
+    list.setAttribute("aria-live", "polite");
+    search.setAttribute("aria-controls", list.id);
+    picker.insertBefore(search, box);
+    picker.appendChild(list);
+    box.classList.add("picker-number");
+
+    function choose(id, name) {
+      box.value = id;
+      search.value = name;
+      list.textContent = "";
+    }
+
+    var find = debounce(function () {
+      var q = search.value.trim();
+      if (!q) { box.value = ""; list.textContent = ""; return; }
+      if (q.length < 2) return;
+      fetch(url + "?page_size=8&q=" + encodeURIComponent(q),
+            { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (data) {
+          list.textContent = "";
+          (data.results || []).forEach(function (record) {
+            var li = document.createElement("li");
+            var button = document.createElement("button");
+            button.type = "button";
+            button.className = "pick";
+            button.textContent = recordName(record);
+            button.addEventListener("click", function () { choose(record.id, recordName(record)); });
+            li.appendChild(button);
+            list.appendChild(li);
+          });
+          if (!list.children.length) {
+            var none = document.createElement("li");
+            none.textContent = "Nothing matches.";
+            list.appendChild(none);
+          }
+        })
+        .catch(function () { /* the number box still works */ });
+    }, 200);
+    search.addEventListener("input", find);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".record-picker"), enhanceRecordPicker);
     var body = document.querySelector("#source-body[data-capture]");
     if (body) captureFromSelection(body);
     Array.prototype.forEach.call(document.querySelectorAll(".claim-picker"), enhancePicker);

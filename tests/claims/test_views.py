@@ -201,8 +201,54 @@ def test_claim_list_sorts_by_counter_claims_and_pages(client, gains):
     claims = list(first.context["claims"])
     assert len(claims) == 25
     assert claims[0].counter_claim_count == 1
-    second = client.get(reverse("claims:claim_list"), {"page": 2})
-    assert len(second.context["claims"]) == 7
+    assert "32 claims." in first.content.decode()
+    second = client.get(
+        reverse("claims:claim_list"),
+        {"ordering": "-counter_claim_count", "cursor": first.context["page_obj"].next_cursor},
+    )
+    rest = list(second.context["claims"])
+    assert len(rest) == 7
+    assert not set(rest) & set(claims)
+    assert second.context["page_obj"].next_cursor is None
+    back = client.get(
+        reverse("claims:claim_list"),
+        {"ordering": "-counter_claim_count", "cursor": second.context["page_obj"].previous_cursor},
+    )
+    assert list(back.context["claims"]) == claims
+
+
+@pytest.mark.parametrize(
+    "ordering", ["-asserted_on", "asserted_on", "-first_reported_at", "status"]
+)
+def test_claim_list_pages_visit_every_claim_once(client, db, ordering):
+    """Keyset pages with ties and unknown dates neither repeat nor skip a claim."""
+    days = [None, datetime.date(2025, 3, 1), datetime.date(2025, 3, 2)]
+    made = {ClaimFactory(asserted_on=days[n % 3]).pk for n in range(60)}
+    seen, cursor = [], None
+    while True:
+        query = {"ordering": ordering, **({"cursor": cursor} if cursor else {})}
+        response = client.get(reverse("claims:claim_list"), query)
+        assert_status(response, 200)
+        seen += [claim.pk for claim in response.context["claims"]]
+        cursor = response.context["page_obj"].next_cursor
+        if cursor is None:
+            break
+    assert len(seen) == len(made) and set(seen) == made
+
+
+def test_claim_list_counts_no_further_than_the_cap(client, db, settings, monkeypatch):
+    monkeypatch.setattr("claimsbase.paging.COUNT_CAP", 5)
+    for _ in range(7):
+        ClaimFactory()
+    page = client.get(reverse("claims:claim_list")).content.decode()
+    assert "more than 5 claims." in page
+
+
+def test_claim_list_with_a_mangled_cursor_starts_again(client, db):
+    ClaimFactory(statement="The only claim.")
+    response = client.get(reverse("claims:claim_list"), {"cursor": "not-a-cursor"})
+    assert_status(response, 200)
+    assert "The only claim." in response.content.decode()
 
 
 def test_compare_shows_two_claims_with_quantities_of_one_measure_side_by_side(client, gains):
@@ -518,3 +564,19 @@ def test_claim_searches_ignore_a_nul_character_in_the_words(analyst_client, gain
     assert [row["id"] for row in picker.json()["results"]] == [gains.pk]
     assert_status(link_page, 200)
     assert "Battles continue in and around Sudzha" in link_page.content.decode()
+
+
+def test_claim_list_filters_pick_records_by_search_not_from_a_list_of_every_record(client, db):
+    syrskyi = ActorFactory(name="Oleksandr Syrskyi")
+    for _ in range(5):
+        ActorFactory()
+        PlaceFactory()
+        SourceFactory()
+    page = client.get(reverse("claims:claim_list"), {"claimant": syrskyi.pk}).content.decode()
+
+    options = page.count("<option")
+    # Statuses (8), the three yes/no/unknown answers and the sort orders (6): no record.
+    assert options == 8 + 3 + 6
+    assert 'data-search-url="/api/v1/actors/"' in page
+    assert 'data-search-url="/api/v1/sources/"' in page
+    assert '<small class="picker-chosen">Oleksandr Syrskyi</small>' in page
