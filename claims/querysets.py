@@ -162,7 +162,11 @@ class AppearanceQuerySet(models.QuerySet):
 class AttributionStepQuerySet(models.QuerySet):
     def for_chain(self) -> AttributionStepQuerySet:
         """Steps in chain order with whom they name, as every chain is shown (claim page, API)."""
-        return self.select_related("actor", "outlet", "source").order_by("position")
+        return (
+            self.select_related("actor", "outlet", "source")
+            .defer("source__body")
+            .order_by("position")
+        )
 
 
 class ClaimRelationQuerySet(models.QuerySet):
@@ -408,8 +412,16 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> ClaimQuerySet:
-        """Everything the claim page and the claim endpoint show, in a fixed number of queries."""
+        """Everything the claim endpoints (list and detail) and exports show, in a fixed number
+        of queries: appearances with their chains, quantities, relations both ways,
+        assessments with evidence, what the claim is about. Source bodies (kilobytes each,
+        shown by no endpoint) are not read."""
+        return self._complete(source_bodies=False)
 
+    def _complete(self, *, source_bodies: bool) -> ClaimQuerySet:
+        appearances = claims_models.Appearance.objects.select_related("source__outlet", "excerpt")
+        if not source_bodies:
+            appearances = appearances.defer("source__body")
         return (
             self.select_related("claimant__affiliation", "merged_into")
             .with_counts()
@@ -417,10 +429,7 @@ class ClaimQuerySet(models.QuerySet):
                 Prefetch("claimant__roles", queryset=ActorQuerySet._roles()),
                 "claimant__aliases",
                 Prefetch(
-                    "appearances",
-                    queryset=claims_models.Appearance.objects.select_related(
-                        "source__outlet", "excerpt"
-                    ).order_by("source__published_at", "id"),
+                    "appearances", queryset=appearances.order_by("source__published_at", "id")
                 ),
                 Prefetch(
                     "appearances__chain", queryset=claims_models.AttributionStep.objects.for_chain()
@@ -447,7 +456,7 @@ class ClaimQuerySet(models.QuerySet):
                             "evidence",
                             queryset=claims_models.Evidence.objects.select_related(
                                 "source", "excerpt"
-                            ),
+                            ).defer("source__body"),
                         )
                     ),
                 ),
@@ -455,7 +464,7 @@ class ClaimQuerySet(models.QuerySet):
                     "evidence",
                     queryset=claims_models.Evidence.objects.select_related(
                         "source__outlet", "excerpt", "added_by"
-                    ),
+                    ).defer("source__body"),
                 ),
                 "actors",
                 Prefetch("places", queryset=self._places()),
@@ -464,9 +473,10 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def for_page(self) -> ClaimQuerySet:
-        """The claim page: ``for_detail()`` plus the related claims' quantities and
-        topics, so counter-claims can be shown side by side without a query each."""
-        return self.for_detail().prefetch_related(
+        """The claim page: ``for_detail()`` with the source bodies (each excerpt is shown in
+        its context) plus the related claims' quantities, so counter-claims can be shown
+        side by side without a query each."""
+        return self._complete(source_bodies=True).prefetch_related(
             "relations_out__to_claim__quantities", "relations_in__from_claim__quantities"
         )
 
