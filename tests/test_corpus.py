@@ -183,3 +183,15 @@ def test_list_queries_use_their_indexes():
     assert "claims_claim_claimant" in plan or "claim_claimant_asserted_idx" in plan
     assert "assessment_claim_latest_idx" in plan
     assert "claims_claim_places_claim_id" in plan
+
+
+@pytest.mark.django_db
+def test_bench_bare_view_is_not_routed_by_default(client):
+    assert client.get("/bench/bare/").status_code == 404
+
+
+def test_bench_refuses_sqlite_in_one_line(settings, monkeypatch):
+    monkeypatch.delenv("BENCH_DATABASE_URL", raising=False)
+    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "x"}}
+    with pytest.raises(CommandError, match="PostgreSQL only"):
+        call_command("bench", claims=100)
