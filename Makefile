@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development defaults; production sets these in the environment instead.
 export DEBUG ?= 1
 
-.PHONY: run test install lint demo
+.PHONY: run test install lint demo bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Working-size figures on PostgreSQL (DATABASE_URL or BENCH_DATABASE_URL); see `manage.py bench -h`.
+BENCH_CLAIMS ?= 20000
+bench: install
+	$(BIN)/python manage.py bench --claims $(BENCH_CLAIMS) $(BENCH_ARGS)

