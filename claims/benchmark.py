@@ -11,7 +11,6 @@ figures compare across machines.
 from __future__ import annotations
 
 import http.client
-import inspect
 import json
 import math
 import os
@@ -361,11 +360,8 @@ def measure_import(count: int, seed: int) -> dict:
     rng = random.Random(seed)
     actors = list(Actor.objects.order_by("id")[:50])
     excerpts = list(Excerpt.objects.select_related("source").order_by("id")[:count])
-    # The signed-in user's parameter is being renamed from ``actor`` to ``by``.
-    who = "by" if "by" in inspect.signature(services.claim_create).parameters else "actor"
     rows = [
         {
-            who: None,
             "statement": f"Imported: {excerpt.exact[:150]}",
             "claimant": rng.choice(actors),
             "quantities": [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Mapping
+from itertools import zip_longest
 
 from django.db import models
 from django.db.models import (
@@ -526,8 +527,8 @@ def audit_trail(record, limit: int = 50) -> list:
         for field in record._meta.concrete_fields
         if field.name not in skipped
     ]
-    # A record written in bulk (the generated corpus) may have no history row at all.
-    for newer, older in zip(rows, [*rows[1:], None][: len(rows)], strict=True):
+    # A record written outside the services (a generated corpus) may have no history row.
+    for newer, older in zip_longest(rows, rows[1:]):
         newer.changes = [
             (name, getattr(older, attname), getattr(newer, attname))
             for name, attname in fields
