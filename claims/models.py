@@ -497,16 +497,18 @@ class Claim(TrackedModel):
     def shown_assessment(self) -> Assessment | None:
         """The assessment behind the status shown, or None while the claim is unverified.
 
-        Read from what the read path prefetched: ``latest_assessments`` (lists)
-        or every assessment, newest first (``for_detail``). As of a past day
-        it is the assessment named by ``as_of_assessment_id``; a list read
-        path that prefetched only today's latest cannot hold it, and gives None.
+        Read from what the read path prefetched: as of a past day the one
+        ``as_of()`` prefetched; today ``latest_assessments`` (lists) or every
+        assessment, newest first (``for_detail``).
         """
+        if self.is_as_of:
+            that_day = getattr(self, "as_of_assessments", None)
+            if that_day is not None:
+                return that_day[0] if that_day else None
+            wanted = self.as_of_assessment_id
+            return next((a for a in self.assessments.all() if a.pk == wanted), None)
         latest = getattr(self, "latest_assessments", None)
         assessments = latest if latest is not None else list(self.assessments.all())
-        if self.is_as_of:
-            wanted = self.as_of_assessment_id
-            return next((a for a in assessments if a.pk == wanted), None)
         return assessments[0] if assessments else None
 
     @property

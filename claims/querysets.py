@@ -276,8 +276,9 @@ class ClaimQuerySet(models.QuerySet):
         date asserted and first published later) are left out. Each claim
         is annotated with ``as_of_status``, ``as_of_credibility``,
         ``as_of_reliability`` and ``as_of_assessment_id`` from its latest
-        assessment made by the end of that day; a claim not yet assessed
-        then is "unverified" with no grade.
+        assessment made by the end of that day, and that assessment is
+        prefetched as ``as_of_assessments``; a claim not yet assessed then is
+        "unverified" with no grade.
         """
 
         end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
@@ -300,15 +301,28 @@ class ClaimQuerySet(models.QuerySet):
         latest = claims_models.Assessment.objects.filter(
             claim=OuterRef("pk"), assessed_at__lte=end
         ).order_by("-assessed_at", "-id")[:1]
-        return self.filter(reported).annotate(
-            as_of_status=Coalesce(
-                Subquery(latest.values("status")),
-                Value(claims_models.VerificationStatus.UNVERIFIED.value),
-                output_field=CharField(),
-            ),
-            as_of_credibility=Subquery(latest.values("credibility")),
-            as_of_reliability=Subquery(latest.values("reliability")),
-            as_of_assessment_id=Subquery(latest.values("pk")),
+        that_day = claims_models.Assessment.objects.filter(assessed_at__lte=end)
+        return (
+            self.filter(reported)
+            .prefetch_related(
+                Prefetch(
+                    "assessments",
+                    queryset=that_day.select_related("assessed_by").order_by("-assessed_at", "-id")[
+                        :1
+                    ],
+                    to_attr="as_of_assessments",
+                )
+            )
+            .annotate(
+                as_of_status=Coalesce(
+                    Subquery(latest.values("status")),
+                    Value(claims_models.VerificationStatus.UNVERIFIED.value),
+                    output_field=CharField(),
+                ),
+                as_of_credibility=Subquery(latest.values("credibility")),
+                as_of_reliability=Subquery(latest.values("reliability")),
+                as_of_assessment_id=Subquery(latest.values("pk")),
+            )
         )
 
     def with_shown_status(self, statuses: list[str]) -> ClaimQuerySet:
@@ -396,8 +410,8 @@ class ClaimQuerySet(models.QuerySet):
 
     # --- read paths --------------------------------------------------------
     def for_list(self) -> ClaimQuerySet:
-        """Claim rows: claimant, counts, quantities and the latest assessment, in 3 queries."""
-
+        """Claim rows (list pages, the API list, CSV): claimant, counts, quantities and the
+        latest assessment with its assessor, in 3 queries."""
         return (
             self.active()
             .select_related("claimant")
@@ -406,7 +420,9 @@ class ClaimQuerySet(models.QuerySet):
                 Prefetch("quantities", queryset=claims_models.Quantity.objects.order_by("id")),
                 Prefetch(
                     "assessments",
-                    queryset=claims_models.Assessment.objects.order_by("-assessed_at", "-id")[:1],
+                    queryset=claims_models.Assessment.objects.select_related(
+                        "assessed_by"
+                    ).order_by("-assessed_at", "-id")[:1],
                     to_attr="latest_assessments",
                 ),
             )

@@ -390,13 +390,16 @@ def rich_claims(n: int) -> None:
         EvidenceFactory(claim=claim)
 
 
-# Claim list (anonymous, read open), at any size:
+# Claim list (anonymous, read open), at any size: 1 claims page (claimant joined,
+# counts as subqueries), 1 quantities, 1 latest assessments (+ assessor).
+CLAIM_LIST_QUERIES = 3
+# Every claim complete (the ClaimReview export), at any size:
 #   1 claims page (claimant joined, counts as subqueries)
 #   1 quantities, 1 appearances (+ source, outlet, excerpt), 1 chains (+ actor, outlet, source)
 #   1 relations out, 1 relations in (+ other claim and claimant)
 #   1 assessments, 1 their evidence, 1 evidence, 1 actors, 1 places, 1 topics
 #   1 claimant roles, 1 claimant aliases
-CLAIM_LIST_QUERIES = 15
+CLAIMS_COMPLETE_QUERIES = 15
 
 LIST_BUDGETS = [
     ("/api/v1/claims/", CLAIM_LIST_QUERIES),
@@ -416,8 +419,8 @@ LIST_BUDGETS = [
     ("/api/v1/outlets/", 1),
     # 1 page with outlet joined and excerpt counts
     ("/api/v1/sources/", 1),
-    # exports: 1 filtered rows + the same prefetches as the claim list / for_list
-    ("/api/v1/claims/claimreview/", CLAIM_LIST_QUERIES),
+    # exports: 1 filtered rows + the prefetches of every claim complete
+    ("/api/v1/claims/claimreview/", CLAIMS_COMPLETE_QUERIES),
     # 1 rows + 1 quantities + 1 latest assessments
     ("/api/v1/claims/csv/", 3),
 ]

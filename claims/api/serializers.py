@@ -9,6 +9,7 @@ services).
 
 from __future__ import annotations
 
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -315,6 +316,14 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AssessmentBriefSerializer(AssessmentSerializer):
+    """An assessment in a list of claims: the judgement without its evidence."""
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [name for name in AssessmentSerializer.Meta.fields if name != "evidence"]
+        read_only_fields = fields
+
+
 class ClaimRelationSideSerializer(serializers.Serializer):
     """A relation as read from one claim: "contradicted by" claim #7."""
 
@@ -333,7 +342,71 @@ class PeriodSerializer(serializers.Serializer):
     end = serializers.DateField(allow_null=True)
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimFieldsMixin:
+    """The status shown and the period, read the same way in a list and on one claim."""
+
+    @extend_schema_field(ChoiceSerializer)
+    def get_status(self, claim: Claim) -> dict:
+        status = claim.shown_status_choice
+        return {"code": status.value, "label": status.label}
+
+    @extend_schema_field(PeriodSerializer)
+    def get_period(self, claim: Claim) -> dict:
+        return {"start": claim.period_start, "end": claim.period_end}
+
+
+class ClaimListSerializer(ClaimFieldsMixin, serializers.ModelSerializer):
+    """A claim in a list, from the ``for_list()`` read path: what it says, who says it,
+    its status and grade, its numbers and counts. Where it appeared, its relations and
+    what it is about are on the claim itself (``url``), read with ``for_detail()``."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="claims-api:claim-detail")
+    claimant = ActorBriefSerializer(read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="The current status, or with ``as_of`` the status on that day."
+    )
+    grade = serializers.CharField(
+        source="shown_grade",
+        read_only=True,
+        help_text='The grade of the status shown, e.g. "B2"; empty while unverified.',
+    )
+    period = serializers.SerializerMethodField()
+    quantities = QuantitySerializer(many=True, read_only=True)
+    latest_assessment = AssessmentBriefSerializer(
+        source="shown_assessment",
+        read_only=True,
+        allow_null=True,
+        help_text="The assessment that set the status shown (null when unverified).",
+    )
+    first_reported_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    appearance_count = serializers.IntegerField(read_only=True)
+    source_count = serializers.IntegerField(read_only=True)
+    counter_claim_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "url",
+            "statement",
+            "claimant",
+            "status",
+            "grade",
+            "asserted_on",
+            "period",
+            "first_reported_at",
+            "quantities",
+            "latest_assessment",
+            "appearance_count",
+            "source_count",
+            "counter_claim_count",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimSerializer(ClaimFieldsMixin, serializers.ModelSerializer):
     """A claim with everything a script needs, from the ``for_detail()`` read path."""
 
     claimant = ActorBriefSerializer(read_only=True)
@@ -347,8 +420,11 @@ class ClaimSerializer(serializers.ModelSerializer):
     places = PlaceBriefSerializer(many=True, read_only=True)
     topics = TopicBriefSerializer(many=True, read_only=True)
     relations = serializers.SerializerMethodField()
-    latest_assessment = serializers.SerializerMethodField(
-        help_text="The assessment that set the status shown (null when unverified)."
+    latest_assessment = AssessmentSerializer(
+        source="shown_assessment",
+        read_only=True,
+        allow_null=True,
+        help_text="The assessment that set the status shown (null when unverified).",
     )
     first_reported_at = serializers.DateTimeField(read_only=True, allow_null=True)
     source_count = serializers.IntegerField(read_only=True)
@@ -381,14 +457,11 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(ChoiceSerializer)
-    def get_status(self, claim: Claim) -> dict:
-        status = claim.shown_status_choice
-        return {"code": status.value, "label": status.label}
-
-    @extend_schema_field(PeriodSerializer)
-    def get_period(self, claim: Claim) -> dict:
-        return {"start": claim.period_start, "end": claim.period_end}
+    @cached_property
+    def _claim_brief(self) -> ClaimBriefSerializer:
+        # One brief serializer for every relation of every row: a list of 50 claims
+        # builds it once instead of once per relation.
+        return ClaimBriefSerializer()
 
     @extend_schema_field(ClaimRelationSideSerializer(many=True))
     def get_relations(self, claim: Claim) -> list[dict]:
@@ -404,16 +477,11 @@ class ClaimSerializer(serializers.ModelSerializer):
                         "kind": relation.kind,
                         "label": relation.label_from(claim),
                         "direction": direction,
-                        "other": ClaimBriefSerializer(relation.other(claim)).data,
+                        "other": self._claim_brief.to_representation(relation.other(claim)),
                         "note": relation.note,
                     }
                 )
         return sorted(rows, key=lambda row: (row["kind"], row["id"]))
-
-    @extend_schema_field(AssessmentSerializer(allow_null=True))
-    def get_latest_assessment(self, claim: Claim) -> dict | None:
-        assessment = claim.shown_assessment
-        return AssessmentSerializer(assessment).data if assessment else None
 
 
 # --- writing a claim ----------------------------------------------------

@@ -21,6 +21,7 @@ from claims.api.serializers import (
     AssessmentCreateSerializer,
     AssessmentSerializer,
     AssessmentWriteSerializer,
+    ClaimListSerializer,
     ClaimSerializer,
     ClaimUpdateSerializer,
     ClaimWriteSerializer,
@@ -100,7 +101,8 @@ class ClaimViewSet(RecordViewSet):
     """Claims with their quantities, appearances, relations and latest assessment."""
 
     queryset = Claim.objects.all()
-    serializer_class = ClaimSerializer
+    serializer_class = ClaimListSerializer
+    detail_serializer_class = ClaimSerializer
     write_serializer_class = ClaimWriteSerializer
     filterset_class = ClaimFilterSet
     ordering_fields = [
@@ -118,10 +120,9 @@ class ClaimViewSet(RecordViewSet):
     }
 
     def get_queryset(self):
-        if self.action == "csv":
-            return Claim.objects.for_list()
-        if self.action in ("list", "claimreview_list"):
-            # The list shows each claim complete; merged duplicates live on in their target.
+        if self.action in ("list", "csv"):
+            return Claim.objects.for_list()  # Merged duplicates live on in their target.
+        if self.action == "claimreview_list":
             return Claim.objects.active().for_detail()
         return Claim.objects.for_detail()
 

@@ -295,6 +295,23 @@ def test_list_filters_by_place_containment_and_status(client):
     assert ids(response) == [disputed.pk]
 
 
+def test_claim_list_rows_are_lean_and_link_to_the_complete_claim(seed, client):
+    response = client.get("/api/v1/claims/", {"q": "24 settlements"})
+    assert_status(response, 200)
+    row = response.json()["results"][0]
+    assert set(row) == {
+        "id", "url", "statement", "claimant", "status", "grade", "asserted_on", "period",
+        "first_reported_at", "quantities", "latest_assessment", "appearance_count",
+        "source_count", "counter_claim_count", "version", "updated_at",
+    }  # fmt: skip
+    assert row["grade"] == "D3"
+    assert "km²" in {quantity["canonical_unit"] for quantity in row["quantities"]}
+    assert "evidence" not in row["latest_assessment"]
+    complete = client.get(row["url"]).json()
+    assert complete["statement"] == row["statement"]
+    assert complete["appearances"] and complete["relations"]
+
+
 def test_as_of_shows_the_status_a_claim_had_then(client):
     claim = ClaimFactory(asserted_on=datetime.date(2025, 3, 1))
     earlier = datetime.datetime(2025, 3, 5, 12, tzinfo=datetime.UTC)
