@@ -403,7 +403,8 @@ def audit_trail(record, limit: int = 50) -> list:
         for field in record._meta.concrete_fields
         if field.name not in skipped
     ]
-    for newer, older in zip(rows, [*rows[1:], None], strict=True):
+    # A record written outside the services (a bulk import, raw SQL) may have no history row.
+    for newer, older in zip(rows, [*rows[1:], None][: len(rows)], strict=True):
         newer.changes = [
             (name, getattr(older, attname), getattr(newer, attname))
             for name, attname in fields

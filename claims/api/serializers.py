@@ -373,6 +373,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "counter_claim_count",
             "merged_into",
             "notes",
+            "external_id",
+            "source_system",
             "version",
             "created_at",
             "updated_at",
@@ -501,7 +503,11 @@ class ClaimWriteSerializer(WriteSerializer):
             "topics",
             "quantities",
             "appearances",
+            "external_id",
+            "source_system",
         ]
+        # A repeated external id is the service's to refuse (or the import's to skip).
+        validators = []
 
 
 class ClaimUpdateSerializer(WriteSerializer):
