@@ -374,9 +374,7 @@ def _plan(row: dict, found: _Found, errors: Errors) -> _Planned:
     quantities, appearances = row.pop("quantities", []), row.pop("appearances", [])
     claim = Claim(claimant_id=row.pop("claimant"), **row)
     if claim.period_start and claim.period_end and claim.period_end < claim.period_start:
-        errors.setdefault(NON_FIELD_ERRORS, []).append(
-            _constraint_message(Claim, "period_ordered")
-        )
+        errors.setdefault(NON_FIELD_ERRORS, []).append(_constraint_message(Claim, "period_ordered"))
 
     planned_quantities = []
     for index, fields in enumerate(quantities):

@@ -1,4 +1,4 @@
-"""Importing claims in batches: the same rules as one claim, one history row each, all or nothing."""
+"""Importing claims in batches: the rules of one claim, one history row each, all or nothing."""
 
 from __future__ import annotations
 
@@ -110,9 +110,8 @@ def test_import_writes_one_history_row_per_record(world, editor):
     for model in WRITTEN:
         rows = list(model.history.all())
         assert len(rows) == model.objects.count() == (2 if model is not AttributionStep else 4)
-        assert {(row.history_type, row.history_change_reason, row.history_user) for row in rows} == {
-            ("+", "Imported", editor)
-        }
+        labels = {(row.history_type, row.history_change_reason, row.history_user) for row in rows}
+        assert labels == {("+", "Imported", editor)}
     # The claim's history row records what it was about when it was written.
     first = Claim.objects.get(pk=result.created[0]).history.get()
     assert [link.place_id for link in first.places.all()] == [world["kursk"].pk]
