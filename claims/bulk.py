@@ -306,12 +306,12 @@ def _fetch(rows: Iterable[dict]) -> _Found:
                 wanted["sources"].add(step.get("source"))
     wanted = {name: ids - {None} for name, ids in wanted.items()}
     return _Found(
-        actors=Actor.objects.only("id").in_bulk(wanted["actors"]),
-        places=set(Place.objects.only("id").in_bulk(wanted["places"])),
-        topics=set(Topic.objects.only("id").in_bulk(wanted["topics"])),
-        sources=Source.objects.only("id", "body").in_bulk(wanted["sources"]),
-        outlets=set(Outlet.objects.only("id").in_bulk(wanted["outlets"])),
-        excerpts=Excerpt.objects.only("id", "source_id").in_bulk(wanted["excerpts"]),
+        actors=Actor.objects.only("id").order_by().in_bulk(wanted["actors"]),
+        places=set(Place.objects.only("id").order_by().in_bulk(wanted["places"])),
+        topics=set(Topic.objects.only("id").order_by().in_bulk(wanted["topics"])),
+        sources=Source.objects.only("id", "body").order_by().in_bulk(wanted["sources"]),
+        outlets=set(Outlet.objects.only("id").order_by().in_bulk(wanted["outlets"])),
+        excerpts=Excerpt.objects.only("id", "source_id").order_by().in_bulk(wanted["excerpts"]),
     )
 
 
@@ -535,21 +535,15 @@ def _write(planned: list[_Planned], *, by, now: datetime.datetime) -> list[int]:
     return [claim.pk for claim in claims]
 
 
-@transaction.atomic
-def claims_import(*, rows: list[Any], by, source_system: str = "") -> ImportResult:
-    """Record a batch of claims, each in the shape of ``POST /api/v1/claims/``; all or nothing.
-
-    Rows whose external id is already recorded for their source system
-    (the row's own ``source_system``, else the batch's) are skipped. Raises
-    ``BatchRefused`` naming every refused row and field; then nothing is
-    written. The claims' search documents are recomputed once for the batch.
-    """
+def _prepare(
+    rows: list[Any], source_system: str
+) -> tuple[ImportResult, list[_Planned], list[RowError]]:
+    """Read and check every row: the records to write, the rows skipped, the rows refused."""
     source_system = source_system.strip()
     keys = [_external_key(row, source_system) for row in rows]
     recorded = _already_recorded(key for key in keys if key)
     result = ImportResult()
-    refused: list[RowError] = []
-    read: list[tuple[int, dict, Errors]] = []
+    read: list[tuple[int, dict | None, Errors]] = []
     seen: set[tuple[str, str]] = set()
     shape = _Shape.of(ClaimWriteSerializer())
 
@@ -566,28 +560,46 @@ def claims_import(*, rows: list[Any], by, source_system: str = "") -> ImportResu
             values = shape.read(row, errors)
         except _Unusual:
             serializer = ClaimWriteSerializer(data=row)
-            if not serializer.is_valid():
+            if serializer.is_valid():
+                values = _ids_of(dict(serializer.validated_data))
+            else:
                 errors.update(_flatten(serializer.errors))
                 values = None
-            else:
-                values = _ids_of(dict(serializer.validated_data))
         if values is not None and not values.get("source_system"):
             values["source_system"] = source_system
         read.append((index, values, errors))
 
     found = _fetch(values for _, values, _ in read if values is not None)
     planned: list[_Planned] = []
+    refused: list[RowError] = []
     for index, values, errors in read:
         if values is not None:
             _check_ids(values, found, errors)
         if values is not None and not errors:
             planned.append(_plan(values, found, errors))
         if errors:
-            external_id = key[1] if (key := keys[index]) else ""
-            refused.append(RowError(index, external_id, errors))
+            key = keys[index]
+            refused.append(RowError(index, key[1] if key else "", errors))
+    return result, planned, refused
+
+
+def claims_check(*, rows: list[Any], source_system: str = "") -> list[RowError]:
+    """The rows ``claims_import`` would refuse, and why; writes nothing."""
+    return _prepare(rows, source_system)[2]
+
+
+@transaction.atomic
+def claims_import(*, rows: list[Any], by, source_system: str = "") -> ImportResult:
+    """Record a batch of claims, each in the shape of ``POST /api/v1/claims/``; all or nothing.
+
+    Rows whose external id is already recorded for their source system
+    (the row's own ``source_system``, else the batch's) are skipped. Raises
+    ``BatchRefused`` naming every refused row and field; then nothing is
+    written. The claims' search documents are recomputed once for the batch.
+    """
+    result, planned, refused = _prepare(rows, source_system)
     if refused:
         raise BatchRefused(refused)
-
     try:
         with transaction.atomic():
             result.created = _write(planned, by=by, now=timezone.now())
