@@ -40,7 +40,7 @@ from django.core.validators import (
     MaxLengthValidator,
     ProhibitNullCharactersValidator,
 )
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from rest_framework import serializers
@@ -471,6 +471,116 @@ def _already_recorded(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
 
 def _write(planned: list[_Planned], *, by, now: datetime.datetime) -> list[int]:
     """Insert the checked records and one history row each; a fixed number of queries."""
+    if connection.vendor == "postgresql":
+        return _copy(planned, by=by, now=now)
+    return _bulk_create(planned, by=by, now=now)
+
+
+def _next_ids(model, count: int) -> list[int]:
+    """``count`` new ids from the table's own sequence, so children can name their parents."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy_in(model, columns: list[str], rows: list[tuple]) -> None:
+    """PostgreSQL's COPY: tens of times faster than an INSERT built by the ORM."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    statement = (
+        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _copy_records(model, objects: list, *, user_id, now, history_ids=None) -> None:
+    """COPY ``objects`` and one "Imported" history row each (their ids already set)."""
+    fields = model._meta.concrete_fields
+    _copy_in(
+        model,
+        [field.column for field in fields],
+        [tuple(getattr(obj, field.attname) for field in fields) for obj in objects],
+    )
+    historical = model.history.model
+    tracked = historical.tracked_fields
+    columns = [field.column for field in tracked]
+    columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    if history_ids is not None:
+        columns.append("history_id")
+    rows = []
+    for index, obj in enumerate(objects):
+        row = [getattr(obj, field.attname) for field in tracked]
+        row += [now, IMPORT_REASON, "+", user_id]
+        if history_ids is not None:
+            row.append(history_ids[index])
+        rows.append(tuple(row))
+    _copy_in(historical, columns, rows)
+
+
+def _copy(planned: list[_Planned], *, by, now: datetime.datetime) -> list[int]:
+    """The PostgreSQL path: ids from the sequences, then one COPY per table."""
+    user_id = by.pk if getattr(by, "is_authenticated", False) else None
+    claims = [plan.claim for plan in planned]
+    quantities = [(plan, quantity) for plan in planned for quantity in plan.quantities]
+    appearances = [(plan, *parts) for plan in planned for parts in plan.appearances]
+    excerpts = [excerpt for _, _, excerpt, _ in appearances if excerpt is not None]
+    steps = [(appearance, step) for _, appearance, _, chain in appearances for step in chain]
+
+    for obj, pk in zip(claims, _next_ids(Claim, len(claims)), strict=True):
+        obj.pk, obj.created_at, obj.updated_at = pk, now, now
+    for (plan, obj), pk in zip(quantities, _next_ids(Quantity, len(quantities)), strict=True):
+        obj.pk, obj.claim_id, obj.created_at, obj.updated_at = pk, plan.claim.pk, now, now
+    for obj, pk in zip(excerpts, _next_ids(Excerpt, len(excerpts)), strict=True):
+        obj.pk, obj.created_at, obj.updated_at = pk, now, now
+    appearance_ids = _next_ids(Appearance, len(appearances))
+    for (plan, obj, excerpt, _), pk in zip(appearances, appearance_ids, strict=True):
+        obj.pk, obj.claim_id, obj.created_at, obj.updated_at = pk, plan.claim.pk, now, now
+        if excerpt is not None:
+            obj.excerpt_id = excerpt.pk
+    step_ids = _next_ids(AttributionStep, len(steps))
+    for (appearance, obj), pk in zip(steps, step_ids, strict=True):
+        obj.pk, obj.appearance_id, obj.created_at, obj.updated_at = pk, appearance.pk, now, now
+
+    claim_history_ids = _next_ids(Claim.history.model, len(claims))
+    _copy_records(Claim, claims, user_id=user_id, now=now, history_ids=claim_history_ids)
+    history_of = dict(zip((claim.pk for claim in claims), claim_history_ids, strict=True))
+    for name in ("actors", "places", "topics"):
+        through = getattr(Claim, name).through
+        target = getattr(Claim, name).field.m2m_reverse_field_name()
+        links = [
+            (plan.claim.pk, pk) for plan in planned for pk in dict.fromkeys(getattr(plan, name))
+        ]
+        link_ids = _next_ids(through, len(links))
+        _copy_in(
+            through,
+            ["id", "claim_id", f"{target}_id"],
+            [(pk, *link) for pk, link in zip(link_ids, links, strict=True)],
+        )
+        _copy_in(
+            apps.get_model("claims", f"HistoricalClaim_{name}"),
+            ["id", "claim_id", f"{target}_id", "history_id"],
+            [
+                (pk, claim_id, other, history_of[claim_id])
+                for pk, (claim_id, other) in zip(link_ids, links, strict=True)
+            ],
+        )
+    _copy_records(Quantity, [obj for _, obj in quantities], user_id=user_id, now=now)
+    _copy_records(Excerpt, excerpts, user_id=user_id, now=now)
+    _copy_records(Appearance, [obj for _, obj, _, _ in appearances], user_id=user_id, now=now)
+    _copy_records(AttributionStep, [obj for _, obj in steps], user_id=user_id, now=now)
+    return [claim.pk for claim in claims]
+
+
+def _bulk_create(planned: list[_Planned], *, by, now: datetime.datetime) -> list[int]:
+    """The portable path: ``bulk_create``, which returns the new ids on both databases."""
     user = by if getattr(by, "is_authenticated", False) else None
 
     def history(model, objects: list) -> list:
