@@ -430,6 +430,16 @@ class Claim(TrackedModel):
         help_text="Set when this claim was found to duplicate another and merged into it.",
     )
     notes = models.TextField(blank=True)
+    external_id = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The claim's id in the system it was imported from; re-imports skip it.",
+    )
+    source_system = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='The system an external id belongs to, e.g. "monitoring-2025".',
+    )
 
     objects = ClaimQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[actors, places, topics])
@@ -454,6 +464,16 @@ class Claim(TrackedModel):
                 condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("pk")),
                 name="%(app_label)s_%(class)s_not_merged_into_itself",
                 violation_error_message="A claim cannot be merged into itself.",
+            ),
+            # Re-importing a file finds the claims it already wrote by their external id.
+            models.UniqueConstraint(
+                fields=["source_system", "external_id"],
+                condition=~Q(external_id=""),
+                name="%(app_label)s_%(class)s_unique_external_id",
+                violation_error_code="duplicate_external_id",
+                violation_error_message=(
+                    "A claim with this external id from this source system is already recorded."
+                ),
             ),
         ]
         indexes = [

@@ -77,6 +77,8 @@ def claim_create(
     topics: Iterable = (),
     quantities: Iterable[Mapping[str, Any]] = (),
     appearances: Iterable[Mapping[str, Any]] = (),
+    external_id: str = "",
+    source_system: str = "",
 ) -> Claim:
     """Record a claim with its quantities and appearances, all or nothing."""
     claim = Claim(
@@ -86,6 +88,8 @@ def claim_create(
         period_start=period_start,
         period_end=period_end,
         notes=notes,
+        external_id=external_id,
+        source_system=source_system,
     )
     claim.save_validated(reason="Created")
     claim.actors.set(actors)
@@ -469,6 +473,9 @@ def claims_merge_batch(*, duplicates: Iterable[Claim], into: Claim, note: str = 
         except ValidationError as error:
             raise _naming(duplicate, error) from None
     return into
+
+
+# --- search documents ----------------------------------------------------
 
 
 def claims_reindex(*, claim_ids) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 import pint
 
@@ -76,11 +76,29 @@ def _canonical(unit: pint.Unit) -> tuple[pint.Unit, str]:
     return _registry().parse_units(name), name
 
 
+@lru_cache(maxsize=4096)
+def _conversion(unit_text: str) -> tuple[Decimal | None, pint.Unit, pint.Unit, str]:
+    """(factor, source unit, canonical unit, canonical name) for ``unit_text``, parsed once.
+
+    Parsing a unit with Pint costs far more than the multiplication, and an
+    import repeats the same few units thousands of times. ``factor`` is None
+    for a unit with an offset (degrees Celsius), which Pint converts itself.
+    Unknown units raise ``UnknownUnit`` every time (not cached).
+    """
+    source = _parse(unit_text)
+    target, name = _canonical(source)
+    registry = _registry()
+    # Pint multiplies by this same factor (as Decimal(str(factor))), so the result is identical.
+    factor = registry.Quantity(Decimal(1), source).to(target).magnitude
+    offset = registry.Quantity(Decimal(0), source).to(target).magnitude
+    return (Decimal(factor) if offset == 0 else None), source, target, name
+
+
 def canonical_symbol(unit_text: str) -> str:
     """The symbol of the canonical unit for ``unit_text`` ("" for a count)."""
     if not unit_text.strip():
         return ""
-    _, name = _canonical(_parse(unit_text))
+    name = _conversion(unit_text)[3]
     return DISPLAY_SYMBOLS.get(name, name)
 
 
@@ -91,13 +109,15 @@ def normalise(value: Decimal | None, value_max: Decimal | None, unit_text: str) 
     """
     if not unit_text.strip():
         return Normalised(value, value_max, "")
-    source = _parse(unit_text)
-    target, name = _canonical(source)
+    factor, source, target, name = _conversion(unit_text)
 
     def convert(number: Decimal | None) -> Decimal | None:
         if number is None:
             return None
-        magnitude = _registry().Quantity(Decimal(number), source).to(target).magnitude
+        if factor is not None:
+            magnitude = Decimal(number) * factor
+        else:
+            magnitude = _registry().Quantity(Decimal(number), source).to(target).magnitude
         return Decimal(magnitude).quantize(DECIMAL_PLACES)
 
     return Normalised(convert(value), convert(value_max), DISPLAY_SYMBOLS.get(name, name))

@@ -21,7 +21,13 @@ from rest_framework import exceptions, pagination, serializers, status, throttli
 from rest_framework.settings import api_settings
 
 # Service ValidationError codes that are not "your input is malformed".
-CONFLICT_CODES = {"duplicate_relation", "duplicate_url", "duplicate_body", "protected"}
+CONFLICT_CODES = {
+    "duplicate_relation",
+    "duplicate_url",
+    "duplicate_body",
+    "duplicate_external_id",
+    "protected",
+}
 STALE_CODE = "stale_version"
 
 

@@ -136,6 +136,14 @@ ENDPOINTS = [
     ),
     Endpoint("claims claimreview", "get", lambda w: "/api/v1/claims/claimreview/", READERS, 200),
     Endpoint("claims csv", "get", lambda w: "/api/v1/claims/csv/", READERS, 200),
+    Endpoint(
+        "claims import",
+        "post",
+        lambda w: "/api/v1/claims/import/",
+        EDITORS,
+        201,
+        lambda w: {"claims": [{"statement": "Imported claim.", "claimant": w["actor"].pk}]},
+    ),
     # actors, places, topics
     Endpoint("actor list", "get", lambda w: "/api/v1/actors/", READERS, 200),
     Endpoint("actor detail", "get", lambda w: f"/api/v1/actors/{w['actor'].pk}/", READERS, 200),

@@ -30,6 +30,7 @@ from claims.models import (
     Topic,
     VerificationStatus,
 )
+from claimsbase.api import ErrorSerializer
 from claimsbase.serializers import (
     ChoiceField,
     ChoiceSerializer,
@@ -451,6 +452,8 @@ class ClaimSerializer(ClaimFieldsMixin, serializers.ModelSerializer):
             "counter_claim_count",
             "merged_into",
             "notes",
+            "external_id",
+            "source_system",
             "version",
             "created_at",
             "updated_at",
@@ -567,7 +570,11 @@ class ClaimWriteSerializer(WriteSerializer):
             "topics",
             "quantities",
             "appearances",
+            "external_id",
+            "source_system",
         ]
+        # A repeated external id is the service's to refuse (or the import's to skip).
+        validators = []
 
 
 class ClaimUpdateSerializer(WriteSerializer):
@@ -718,3 +725,54 @@ class MergeSerializer(InputSerializer):
         queryset=Claim.objects.all(), help_text="The claim this duplicate is folded into."
     )
     note = TextField(required=False, allow_blank=True, max_length=10_000)
+
+
+# --- importing claims in a batch ------------------------------------------
+
+
+@extend_schema_field(ClaimWriteSerializer(many=True))
+class ClaimRowsField(serializers.ListField):
+    """Claims in the shape of ``POST /api/v1/claims/``, each checked by the import itself.
+
+    The rows are handed over as sent, so that a bad row is reported by its
+    index with the messages the claim endpoint would give.
+    """
+
+    child = serializers.JSONField()
+
+
+class ClaimImportSerializer(InputSerializer):
+    """Input for importing a batch of claims, all or nothing."""
+
+    claims = ClaimRowsField(min_length=1, max_length=1000)
+    source_system = TextField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="The system the external ids come from, for claims that do not name one.",
+    )
+
+
+class ClaimImportResultSerializer(serializers.Serializer):
+    written = serializers.IntegerField(help_text="Claims written.")
+    skipped = serializers.IntegerField(
+        help_text="Claims skipped: their external id was already recorded."
+    )
+    created = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the claims written, in input order."
+    )
+
+
+class ImportRowErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the claim in ``claims``, from 0.")
+    external_id = serializers.CharField(help_text="The claim's external id, if it has one.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Messages per field of the claim ("quantities.0.unit").',
+    )
+
+
+class ImportErrorSerializer(ErrorSerializer):
+    """An import refused: the usual error shape, plus the refused claims one by one."""
+
+    rows = ImportRowErrorSerializer(many=True)

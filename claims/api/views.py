@@ -12,7 +12,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from claims import services
+from claims import bulk, services
 from claims.api import exports
 from claims.api.serializers import (
     ActorDetailSerializer,
@@ -21,6 +21,8 @@ from claims.api.serializers import (
     AssessmentCreateSerializer,
     AssessmentSerializer,
     AssessmentWriteSerializer,
+    ClaimImportResultSerializer,
+    ClaimImportSerializer,
     ClaimListSerializer,
     ClaimSerializer,
     ClaimUpdateSerializer,
@@ -28,6 +30,7 @@ from claims.api.serializers import (
     EvidenceCreateSerializer,
     EvidenceSerializer,
     EvidenceWriteSerializer,
+    ImportErrorSerializer,
     MergeSerializer,
     PlaceDetailSerializer,
     PlaceSerializer,
@@ -117,6 +120,7 @@ class ClaimViewSet(RecordViewSet):
         "assessments": "claims.add_assessment",
         "relations": "claims.add_claimrelation",
         "merge": "claims.merge_claim",
+        "import_claims": "claims.add_claim",
     }
 
     def get_queryset(self):
@@ -180,6 +184,48 @@ class ClaimViewSet(RecordViewSet):
         into = services.claims_merge(duplicate=duplicate, **serializer.validated_data)
         into = Claim.objects.for_detail().get(pk=into.pk)
         return self.versioned(Response(ClaimSerializer(into).data), into)
+
+    @extend_schema(
+        request=ClaimImportSerializer,
+        responses={201: ClaimImportResultSerializer, 400: ImportErrorSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_claims(self, request):
+        """Record up to 1000 claims at once, all or nothing; already imported ones are skipped.
+
+        A claim whose ``external_id`` is already recorded for its source system
+        is skipped, so a batch can be sent again safely. If any claim is
+        refused, none is written, and the answer names each refused claim by
+        its index, with the messages the claim endpoint would give.
+        """
+        serializer = ClaimImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = bulk.claims_import(
+                rows=serializer.validated_data["claims"],
+                by=request.user,
+                source_system=serializer.validated_data.get("source_system", ""),
+            )
+        except bulk.BatchRefused as refused:
+            response = self.handle_exception(refused)
+            response.data["rows"] = [
+                {"index": row.index, "external_id": row.external_id, "errors": row.errors}
+                for row in refused.rows
+            ]
+            return response
+        data = {
+            "written": len(result.created),
+            "skipped": len(result.skipped),
+            "created": result.created,
+        }
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=None,

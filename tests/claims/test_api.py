@@ -209,6 +209,8 @@ def test_claim_representation_is_complete_on_its_own(client):
         "counter_claim_count": 1,
         "merged_into": None,
         "notes": "",
+        "external_id": "",
+        "source_system": "",
         "version": claim.version,
         "created_at": body["created_at"],
         "updated_at": body["updated_at"],
@@ -588,3 +590,19 @@ def test_csv_shows_the_grade_of_the_day_asked_and_never_a_formula(client):
     assert row("")["grade"] == "B2"
     assert row("?as_of=2025-03-10")["grade"] == "C3"
     assert row("")["statement"] == "'=HYPERLINK(1)"
+
+
+def test_a_claim_keeps_its_external_id_and_a_repeat_is_a_conflict(editor_client):
+    actor = ActorFactory()
+    data = {"statement": "Imported.", "claimant": actor.pk, "external_id": "m-1"}
+
+    first = post(editor_client, "/api/v1/claims/", {**data, "source_system": "monitor"})
+    again = post(editor_client, "/api/v1/claims/", {**data, "source_system": "monitor"})
+    elsewhere = post(editor_client, "/api/v1/claims/", {**data, "source_system": "other"})
+
+    assert_status(first, 201)
+    assert (first.json()["external_id"], first.json()["source_system"]) == ("m-1", "monitor")
+    assert_status(again, 409)
+    assert "already recorded" in again.json()["detail"]
+    assert_status(elsewhere, 201)
+    assert Claim.objects.filter(external_id="m-1").count() == 2
