@@ -50,7 +50,7 @@ from rest_framework.fields import ProhibitSurrogateCharactersValidator
 from claims import services
 from claims.api.serializers import ClaimWriteSerializer
 from claims.models import Actor, Appearance, AttributionStep, Claim, Place, Quantity, Topic
-from claimsbase.api import _flatten
+from claimsbase.api import flatten_errors
 from sources.models import Excerpt, Outlet, Source
 from sources.services import excerpt_build
 
@@ -680,7 +680,7 @@ def _prepare(
             if serializer.is_valid():
                 values = _ids_of(dict(serializer.validated_data))
             else:
-                errors.update(_flatten(serializer.errors))
+                errors.update(flatten_errors(serializer.errors))
                 values = None
         if values is not None and not values.get("source_system"):
             values["source_system"] = source_system

@@ -55,13 +55,13 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error structure as {"quantities.1.unit": ["…"]}."""
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
             name = "non_field_errors" if key == api_settings.NON_FIELD_ERRORS_KEY else str(key)
-            flat.update(_flatten(value, f"{prefix}.{name}" if prefix else name))
+            flat.update(flatten_errors(value, f"{prefix}.{name}" if prefix else name))
         return flat
     if isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):
@@ -69,7 +69,7 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
         flat = {}
         for index, item in enumerate(detail):
             if item:
-                flat.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+                flat.update(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
         return flat
     return {prefix or "non_field_errors": [str(detail)]}
 
@@ -119,11 +119,11 @@ def exception_handler(exc, context):
         return None
     fields: dict[str, list[str]] = {}
     if isinstance(exc, exceptions.ValidationError):
-        fields = _flatten(exc.detail)
+        fields = flatten_errors(exc.detail)
         detail = "The request has errors; see the messages per field."
         code = "invalid"
     else:
-        fields = _flatten(getattr(exc, "fields", {})) if getattr(exc, "fields", None) else {}
+        fields = flatten_errors(getattr(exc, "fields", {})) if getattr(exc, "fields", None) else {}
         detail = str(exc.detail) if hasattr(exc, "detail") else str(exc)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         if not isinstance(code, str):
