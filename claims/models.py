@@ -421,9 +421,15 @@ class Claim(TrackedModel):
         help_text="Set when this claim was found to duplicate another and merged into it.",
     )
     notes = models.TextField(blank=True)
+    # What SQLite searches: the claim's texts and names, lower-cased and
+    # accent-stripped, written only by claims.services.claims_reindex. PostgreSQL
+    # searches a stored tsvector instead and leaves this empty (claimsbase.search).
+    search_document = models.TextField(blank=True, default="", editable=False)
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[actors, places, topics])
+    history = HistoricalRecords(
+        m2m_fields=[actors, places, topics], excluded_fields=["search_document"]
+    )
 
     class Meta:
         ordering = ["-asserted_on", "-id"]

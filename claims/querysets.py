@@ -26,17 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from claimsbase.search import text_search
-
-CLAIM_SEARCH_FIELDS = [
-    "statement",
-    "claimant__name",
-    "claimant__aliases__name",
-    "appearances__excerpt__exact",
-    "actors__name",
-    "places__name",
-    "places__aliases__name",
-]
+from claimsbase import search
 
 
 def _count(queryset: models.QuerySet, outer: str = "pk") -> Subquery:
@@ -47,7 +37,16 @@ def _count(queryset: models.QuerySet, outer: str = "pk") -> Subquery:
 
 class ActorQuerySet(models.QuerySet):
     def search(self, q: str) -> ActorQuerySet:
-        return text_search(self, q, ["name", "aliases__name", "description"])
+        """Actors named ``q`` or something like it (aliases count), most alike first."""
+        from claims.models import ActorAlias
+
+        return search.name_search(
+            self,
+            q,
+            alias_model=ActorAlias,
+            alias_to="actor",
+            fallback_fields=["name", "aliases__name", "description"],
+        )
 
     def with_counts(self) -> ActorQuerySet:
         from claims.models import Claim
@@ -76,7 +75,16 @@ class ActorQuerySet(models.QuerySet):
 
 class PlaceQuerySet(models.QuerySet):
     def search(self, q: str) -> PlaceQuerySet:
-        return text_search(self, q, ["name", "aliases__name"])
+        """Places named ``q`` or something like it (aliases count), most alike first."""
+        from claims.models import PlaceAlias
+
+        return search.name_search(
+            self,
+            q,
+            alias_model=PlaceAlias,
+            alias_to="place",
+            fallback_fields=["name", "aliases__name"],
+        )
 
     def inside(self, place) -> PlaceQuerySet:
         """``place`` and every place within it, at any depth."""
@@ -91,7 +99,7 @@ class PlaceQuerySet(models.QuerySet):
 
 class TopicQuerySet(models.QuerySet):
     def search(self, q: str) -> TopicQuerySet:
-        return text_search(self, q, ["name", "description"])
+        return search.text_search(self, q, ["name", "description"])
 
     def with_counts(self) -> TopicQuerySet:
         from claims.models import Claim
@@ -147,7 +155,8 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def search(self, q: str) -> ClaimQuerySet:
-        return text_search(self, q, CLAIM_SEARCH_FIELDS)
+        """Claims whose statement, names or excerpts match ``q``; best first on PostgreSQL."""
+        return search.claim_search(self, q)
 
     def about_place(self, place) -> ClaimQuerySet:
         """Claims about ``place`` or any place inside it (Sudzha is inside Kursk Oblast)."""
@@ -397,7 +406,7 @@ def audit_trail(record, limit: int = 50) -> list:
     compared in Python (foreign keys by id), so the trail costs one query.
     """
     rows = list(record.history.select_related("history_user").order_by("-history_id")[: limit + 1])
-    skipped = {"id", "created_at", "updated_at", "version", "lock_version"}
+    skipped = {"id", "created_at", "updated_at", "version", "lock_version", "search_document"}
     fields = [
         (field.verbose_name, field.attname)
         for field in record._meta.concrete_fields

@@ -17,6 +17,7 @@ from django.http import HttpResponseRedirect
 from django.views.generic import FormView, ListView, TemplateView
 
 from claims.models import Assessment, Claim, Topic
+from claimsbase import search
 from claimsbase.permissions import ReadPermissionMixin, WritePermissionMixin
 
 
@@ -46,6 +47,9 @@ class FilteredListView(ReadPermissionMixin, ListView):
         )
         queryset = self.filterset.qs
         ordering = self.get_ordering()
+        if search.ranked(queryset) and "ordering" not in self.request.GET:
+            # A search ranks its results: best first, unless another order was asked for.
+            return queryset
         if ordering:
             # The primary key breaks ties, so a page boundary never repeats or skips a row.
             queryset = queryset.order_by(ordering, "-pk")
