@@ -7,6 +7,14 @@ and accent-stripped), which SQLite searches. On PostgreSQL it gets instead a
 and aliases of actors and places, and ``claimsbase_tsquery(q)``, which turns
 the words typed into a tsquery in which a word resembling a recorded name
 also looks for that name. Existing claims are indexed at the end.
+
+``claimsbase_tsquery`` reads the name tables yet is declared IMMUTABLE on
+purpose: the planner then evaluates it once, while planning, and estimates
+``@@`` from the word statistics of the actual query, so it can choose between
+the GIN index (rare words) and walking the date index (frequent ones). A
+STABLE function would be planned with a default guess, or evaluated for every
+row a filter tests. It is never used in an index, and Django does not keep
+prepared plans, so no plan outlives a change of names.
 """
 
 from django.db import migrations, models
@@ -20,7 +28,7 @@ NAME_TABLES = {
 
 TSQUERY = """
 CREATE OR REPLACE FUNCTION claimsbase_tsquery(q text) RETURNS tsquery
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET pg_trgm.word_similarity_threshold = 0.5
 AS $$
 DECLARE
