@@ -174,7 +174,11 @@ def claim_search(queryset: QuerySet, q: str) -> QuerySet:
     the date index and tests ``@@`` on each row, stopping after
     ``CLAIM_CANDIDATES`` hits, which costs about ``CLAIM_CANDIDATES /
     frequency`` rows instead of the whole bitmap. The planner picks between
-    the two from the word's statistics. Filters applied to ``queryset``
+    the two from the words' statistics, which it can read because the query
+    is a constant to it (``claimsbase_tsquery`` is folded while planning).
+    A quoted phrase is estimated as if its words were merely all present, so
+    a phrase much rarer than its words walks further (measured: 80 ms for a
+    phrase in 1.3 % of 200,000 claims). Filters applied to ``queryset``
     before the search (status, place…) are part of the candidate query, so a
     frequent word combined with a filter still finds the filtered claims.
     """

@@ -33,42 +33,38 @@ SET pg_trgm.word_similarity_threshold = 0.5
 AS $$
 DECLARE
     result tsquery := websearch_to_tsquery('english', claimsbase_unaccent(q));
-    pair record;
+    word text;
+    part text;
 BEGIN
     -- Each word of four letters or more that resembles a word of a recorded
     -- name (trigram similarity 0.45 or more) also looks for that word.
-    FOR pair IN
-        WITH words AS (
-            SELECT DISTINCT word
-              FROM regexp_split_to_table(lower(claimsbase_unaccent(q)), '[^[:alnum:]]+') AS word
-             WHERE length(word) >= 4 AND numnode(plainto_tsquery('english', word)) > 0
-        ),
-        names AS (
-            SELECT words.word, found.name
-              FROM words CROSS JOIN LATERAL (
-                SELECT lower(claimsbase_unaccent(name)) AS name FROM claims_actor
-                 WHERE lower(claimsbase_unaccent(name)) %> words.word
-                UNION
-                SELECT lower(claimsbase_unaccent(name)) FROM claims_actoralias
-                 WHERE lower(claimsbase_unaccent(name)) %> words.word
-                UNION
-                SELECT lower(claimsbase_unaccent(name)) FROM claims_place
-                 WHERE lower(claimsbase_unaccent(name)) %> words.word
-                UNION
-                SELECT lower(claimsbase_unaccent(name)) FROM claims_placealias
-                 WHERE lower(claimsbase_unaccent(name)) %> words.word
-              ) AS found
-        )
-        SELECT DISTINCT names.word, part
-          FROM names, regexp_split_to_table(names.name, '[^[:alnum:]]+') AS part
-         WHERE part <> names.word AND similarity(part, names.word) >= 0.45
-           AND numnode(plainto_tsquery('english', part)) > 0
+    FOR word IN
+        SELECT DISTINCT w
+          FROM regexp_split_to_table(lower(claimsbase_unaccent(q)), '[^[:alnum:]]+') AS w
+         WHERE length(w) >= 4 AND numnode(plainto_tsquery('english', w)) > 0
     LOOP
-        result := ts_rewrite(
-            result,
-            plainto_tsquery('english', pair.word),
-            plainto_tsquery('english', pair.word) || plainto_tsquery('english', pair.part)
-        );
+        -- EXECUTE plans with the word itself, so the trigram indexes are used.
+        FOR part IN EXECUTE
+            'SELECT DISTINCT part FROM (
+                SELECT lower(claimsbase_unaccent(name)) AS name FROM claims_actor
+                 WHERE lower(claimsbase_unaccent(name)) %> $1
+                UNION SELECT lower(claimsbase_unaccent(name)) FROM claims_actoralias
+                 WHERE lower(claimsbase_unaccent(name)) %> $1
+                UNION SELECT lower(claimsbase_unaccent(name)) FROM claims_place
+                 WHERE lower(claimsbase_unaccent(name)) %> $1
+                UNION SELECT lower(claimsbase_unaccent(name)) FROM claims_placealias
+                 WHERE lower(claimsbase_unaccent(name)) %> $1
+             ) AS names, regexp_split_to_table(names.name, ''[^[:alnum:]]+'') AS part
+             WHERE part <> $1 AND similarity(part, $1) >= 0.45
+               AND numnode(plainto_tsquery(''english'', part)) > 0'
+            USING word
+        LOOP
+            result := ts_rewrite(
+                result,
+                plainto_tsquery('english', word),
+                plainto_tsquery('english', word) || plainto_tsquery('english', part)
+            );
+        END LOOP;
     END LOOP;
     RETURN result;
 END
