@@ -37,6 +37,7 @@ from claims.services import (
     claims_assess_batch,
     claims_link,
     claims_merge_batch,
+    claims_reindex_naming,
     claims_unlink,
     evidence_add,
     quantities_record,
@@ -79,8 +80,41 @@ class ActorRoleInline(ServiceInline, admin.TabularInline):
     extra = 0
 
 
+class NamesAdminMixin:
+    """Admin for a record whose name and aliases are in claims' search documents.
+
+    After the record and its alias rows are saved, the claims that hold its
+    names are reindexed, so search finds them by the new names at once.
+    """
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if change and (form.has_changed() or any(f.has_changed() for f in formsets)):
+            claims_reindex_naming(**self.naming(form.instance))
+
+    def naming(self, record) -> dict:
+        return {"actors": [record]} if isinstance(record, Actor) else {"places": [record]}
+
+
+class AliasAdminMixin(NamesAdminMixin):
+    """Admin for an alias row: its actor's or place's claims are reindexed after each change."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        claims_reindex_naming(**self.naming(obj))
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        claims_reindex_naming(**self.naming(obj))
+
+    def naming(self, alias) -> dict:
+        if isinstance(alias, ActorAlias):
+            return {"actors": [alias.actor]}
+        return {"places": [alias.place]}
+
+
 @admin.register(Actor)
-class ActorAdmin(ServiceAdmin):
+class ActorAdmin(NamesAdminMixin, ServiceAdmin):
     list_display = ("name", "kind", "affiliation", "alias_names", "claim_count")
     list_filter = ("kind",)
     search_fields = ("name", "aliases__name")
@@ -106,7 +140,7 @@ class ActorAdmin(ServiceAdmin):
 
 
 @admin.register(ActorAlias)
-class ActorAliasAdmin(ServiceAdmin):
+class ActorAliasAdmin(AliasAdminMixin, ServiceAdmin):
     list_display = ("name", "actor", "language")
     list_filter = ("language",)
     list_select_related = ("actor",)
@@ -132,7 +166,7 @@ class PlaceAliasInline(ServiceInline, admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(ServiceAdmin):
+class PlaceAdmin(NamesAdminMixin, ServiceAdmin):
     list_display = ("name", "kind", "parent", "latitude", "longitude")
     list_filter = ("kind",)
     search_fields = ("name", "aliases__name")
@@ -151,7 +185,7 @@ class PlaceAdmin(ServiceAdmin):
 
 
 @admin.register(PlaceAlias)
-class PlaceAliasAdmin(ServiceAdmin):
+class PlaceAliasAdmin(AliasAdminMixin, ServiceAdmin):
     list_display = ("name", "place", "language")
     list_filter = ("language",)
     list_select_related = ("place",)

@@ -342,48 +342,56 @@ def throughput(server: Server, path: str, *, duration: float) -> tuple[float, in
 
 
 def measure_import(count: int, seed: int) -> dict:
-    """Claims per second written through the import service, rolled back afterwards.
+    """Claims per second written through the bulk import service, rolled back afterwards.
 
-    Runs inside Django, pointed at the bench database. Each claim is built
-    like an editor's: a claimant, a quantity, and an appearance anchored on a
-    sentence of an existing source.
-
-    TODO: measure ``claims.bulk.claims_import(*, rows, by, source_system)`` once it
-    exists; until then this is ``claims.services.claim_create``, one claim at a time.
+    Runs inside Django, pointed at the bench database. Each row is what a
+    script sends to ``POST /api/v1/claims/import/``: a claimant, one quantity,
+    and one appearance anchored on a sentence of an existing source with a
+    two-step attribution chain, in batches of ``claims.bulk.MAX_BATCH_SIZE``.
     """
     from django.db import transaction
 
-    from claims import services
+    from claims import bulk
     from claims.models import Actor
     from sources.models import Excerpt
 
     rng = random.Random(seed)
-    actors = list(Actor.objects.order_by("id")[:50])
-    excerpts = list(Excerpt.objects.select_related("source").order_by("id")[:count])
+    actors = list(Actor.objects.order_by("id").values_list("pk", flat=True)[:50])
+    excerpts = list(Excerpt.objects.order_by("id").values("source", "exact", "start")[:count])
     rows = [
         {
-            "statement": f"Imported: {excerpt.exact[:150]}",
+            "statement": f"Imported: {excerpt['exact'][:150]}",
             "claimant": rng.choice(actors),
+            "external_id": f"bench-{number}",
             "quantities": [
                 {"value": rng.randint(1, 500), "unit": "km²", "counted": "territory regained"}
             ],
             "appearances": [
-                {"source": excerpt.source, "exact": excerpt.exact, "start": excerpt.start}
+                {
+                    "source": excerpt["source"],
+                    "exact": excerpt["exact"],
+                    "start": excerpt["start"],
+                    "chain": [
+                        {"actor": rng.choice(actors), "fidelity": "original"},
+                        {"label": "briefing", "fidelity": "paraphrase"},
+                    ],
+                }
             ],
         }
-        for excerpt in excerpts
+        for number, excerpt in enumerate(excerpts)
     ]
     with transaction.atomic():
         started = time.perf_counter()
-        for row in rows:
-            services.claim_create(**row)
+        for start in range(0, len(rows), bulk.MAX_BATCH_SIZE):
+            batch = rows[start : start + bulk.MAX_BATCH_SIZE]
+            bulk.claims_import(rows=batch, by=None, source_system="bench")
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     return {
         "claims": len(rows),
         "seconds": seconds,
         "per_second": len(rows) / seconds,
-        "service": "claims.services.claim_create",
+        "service": "claims.bulk.claims_import",
     }
 
 

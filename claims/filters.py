@@ -140,10 +140,12 @@ class ClaimFilterSet(django_filters.FilterSet):
         if day:
             queryset = queryset.as_of(day)
         for name, value in self.form.cleaned_data.items():
-            if name == "as_of":
+            if name in ("as_of", "q"):
                 continue
             queryset = self.filters[name].filter(queryset, value)
-        return queryset
+        # ``q`` goes last: a search ranks a bounded set of candidates, which
+        # must be taken among the claims the other filters keep.
+        return self.filters["q"].filter(queryset, self.form.cleaned_data.get("q"))
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)

@@ -440,9 +440,15 @@ class Claim(TrackedModel):
         blank=True,
         help_text='The system an external id belongs to, e.g. "monitoring-2025".',
     )
+    # What SQLite searches: the claim's texts and names, lower-cased and
+    # accent-stripped, written only by claims.services.claims_reindex. PostgreSQL
+    # searches a stored tsvector instead and leaves this empty (claimsbase.search).
+    search_document = models.TextField(blank=True, default="", editable=False)
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[actors, places, topics])
+    history = HistoricalRecords(
+        m2m_fields=[actors, places, topics], excluded_fields=["search_document"]
+    )
 
     class Meta:
         ordering = ["-asserted_on", "-id"]

@@ -33,17 +33,7 @@ from django.utils import timezone
 # from the module when a read path runs, by which time both modules are loaded.
 from claims import models as claims_models
 from claims import units
-from claimsbase.search import text_search
-
-CLAIM_SEARCH_FIELDS = [
-    "statement",
-    "claimant__name",
-    "claimant__aliases__name",
-    "appearances__excerpt__exact",
-    "actors__name",
-    "places__name",
-    "places__aliases__name",
-]
+from claimsbase import search
 
 
 def _track_record(counts: Mapping[str, int]) -> list[dict]:
@@ -64,8 +54,14 @@ def _count(queryset: models.QuerySet, outer: str = "pk") -> Subquery:
 
 class ActorQuerySet(models.QuerySet):
     def search(self, q: str) -> ActorQuerySet:
-        """Actors known by the words of ``q``: name, any alias, or description."""
-        return text_search(self, q, ["name", "aliases__name", "description"])
+        """Actors named ``q`` or something like it (aliases count), most alike first."""
+        return search.name_search(
+            self,
+            q,
+            alias_model=claims_models.ActorAlias,
+            alias_to="actor",
+            fallback_fields=["name", "aliases__name", "description"],
+        )
 
     def with_counts(self) -> ActorQuerySet:
         """Annotate ``claim_count``: the claims each actor made (merged duplicates left out)."""
@@ -101,8 +97,14 @@ class ActorQuerySet(models.QuerySet):
 
 class PlaceQuerySet(models.QuerySet):
     def search(self, q: str) -> PlaceQuerySet:
-        """Places known by the words of ``q``: name or any alias."""
-        return text_search(self, q, ["name", "aliases__name"])
+        """Places named ``q`` or something like it (aliases count), most alike first."""
+        return search.name_search(
+            self,
+            q,
+            alias_model=claims_models.PlaceAlias,
+            alias_to="place",
+            fallback_fields=["name", "aliases__name"],
+        )
 
     def inside(self, place) -> PlaceQuerySet:
         """``place`` and every place within it, at any depth."""
@@ -130,7 +132,7 @@ class PlaceQuerySet(models.QuerySet):
 class TopicQuerySet(models.QuerySet):
     def search(self, q: str) -> TopicQuerySet:
         """Topics whose name or description holds the words of ``q``."""
-        return text_search(self, q, ["name", "description"])
+        return search.text_search(self, q, ["name", "description"])
 
     def with_counts(self) -> TopicQuerySet:
         """Annotate ``claim_count``: the claims in each topic (merged duplicates left out)."""
@@ -218,8 +220,8 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def search(self, q: str) -> ClaimQuerySet:
-        """Claims matching the words of ``q`` in their statement, excerpts and names."""
-        return text_search(self, q, CLAIM_SEARCH_FIELDS)
+        """Claims whose statement, names or excerpts match ``q``; best first on PostgreSQL."""
+        return search.claim_search(self, q)
 
     def about_place(self, place) -> ClaimQuerySet:
         """Claims about ``place`` or any place inside it (Sudzha is inside Kursk Oblast)."""
@@ -537,7 +539,7 @@ def audit_trail(record, limit: int = 50) -> list:
     compared in Python (foreign keys by id), so the trail costs one query.
     """
     rows = list(record.history.select_related("history_user").order_by("-history_id")[: limit + 1])
-    skipped = {"id", "created_at", "updated_at", "version", "lock_version"}
+    skipped = {"id", "created_at", "updated_at", "version", "lock_version", "search_document"}
     fields = [
         (field.verbose_name, field.attname)
         for field in record._meta.concrete_fields

@@ -17,15 +17,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import (
+    Actor,
+    ActorAlias,
     Appearance,
     Assessment,
     AttributionStep,
     Claim,
     ClaimRelation,
     Evidence,
+    Place,
+    PlaceAlias,
     Quantity,
     VerificationStatus,
 )
+from claimsbase import search
+from claimsbase.services import record_save
 from sources.models import Excerpt, Source
 from sources.services import excerpt_create
 
@@ -101,6 +107,7 @@ def claim_create(
             appearance_add(claim=claim, **appearance)
         except ValidationError as error:
             raise _prefixed(error, f"appearances.{index}") from None
+    claims_reindex(claim_ids=[claim.pk])
     return claim
 
 
@@ -129,6 +136,7 @@ def claim_update(*, claim: Claim, expected_version: int | None = None, **changes
     claim.save_validated(reason="Edited")
     for name, values in relations.items():
         getattr(claim, name).set(values)
+    claims_reindex(claim_ids=[claim.pk])
     return claim
 
 
@@ -174,6 +182,7 @@ def appearance_add(
             step.save_validated(reason="Recorded")
         except ValidationError as error:
             raise _prefixed(error, f"chain.{position}") from None
+    claims_reindex(claim_ids=[claim.pk])
     return appearance
 
 
@@ -455,6 +464,7 @@ def claims_merge(*, duplicate: Claim, into: Claim, note: str = "") -> Claim:
         duplicate.notes = f"{duplicate.notes}\n\nMerged: {note}".strip()
     duplicate.save_validated(reason=reason)
     _claim_refresh_status(into, reason=reason)
+    claims_reindex(claim_ids=[into.pk, duplicate.pk])
     return into
 
 
@@ -475,9 +485,66 @@ def claims_merge_batch(*, duplicates: Iterable[Claim], into: Claim, note: str = 
     return into
 
 
-# --- search documents ----------------------------------------------------
+# --- search documents ------------------------------------------------------
 
 
-def claims_reindex(*, claim_ids) -> None:
-    """Recompute the stored search documents of these claims."""
-    return None
+def claims_reindex(*, claim_ids: Iterable[int]) -> None:
+    """Recompute the search documents of these claims from what they hold now.
+
+    Every service that changes a claim's words calls this: its statement,
+    excerpts, claimant, the actors and places it is about, or their names and
+    aliases. Bulk writers call it once per batch: it runs one set-based
+    statement per 10,000 claims (``claimsbase.search.reindex_claims``), so it
+    does not issue a query per claim.
+    """
+    search.reindex_claims(claim_ids)
+
+
+def claims_reindex_naming(*, actors: Iterable[Actor] = (), places: Iterable[Place] = ()) -> None:
+    """Reindex the claims whose documents hold these actors' or places' names.
+
+    That is the claims they made, the claims about them, and the claims about
+    the places; call it after a name or an alias changes.
+    """
+    actor_ids = [actor.pk for actor in actors]
+    place_ids = [place.pk for place in places]
+    through_actors, through_places = Claim.actors.through, Claim.places.through
+    ids = [
+        *Claim.objects.filter(claimant__in=actor_ids).values_list("pk", flat=True),
+        *through_actors.objects.filter(actor__in=actor_ids).values_list("claim", flat=True),
+        *through_places.objects.filter(place__in=place_ids).values_list("claim", flat=True),
+    ]
+    claims_reindex(claim_ids=ids)
+
+
+@transaction.atomic
+def named_record_save(
+    *, record: Actor | Place, expected_version: int | None = None, **changes: Any
+) -> Actor | Place:
+    """Create or edit an actor or a place; a new name reindexes the claims that hold it."""
+    renamed = record.pk is not None and changes.get("name", record.name) != record.name
+    record_save(record=record, expected_version=expected_version, **changes)
+    if renamed:
+        claims_reindex_naming(
+            actors=[record] if isinstance(record, Actor) else [],
+            places=[record] if isinstance(record, Place) else [],
+        )
+    return record
+
+
+@transaction.atomic
+def actor_alias_add(*, actor: Actor, name: str, language: str = "") -> ActorAlias:
+    """Give ``actor`` another name; claims by or about them are then found by it too."""
+    alias = ActorAlias(actor=actor, name=name, language=language)
+    alias.save_validated(reason="Recorded")
+    claims_reindex_naming(actors=[actor])
+    return alias
+
+
+@transaction.atomic
+def place_alias_add(*, place: Place, name: str, language: str = "") -> PlaceAlias:
+    """Give ``place`` another name; claims about it are then found by it too."""
+    alias = PlaceAlias(place=place, name=name, language=language)
+    alias.save_validated(reason="Recorded")
+    claims_reindex_naming(places=[place])
+    return alias

@@ -20,6 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, serializers, status, throttling
 from rest_framework.settings import api_settings
 
+from claimsbase import search
+
 # Service ValidationError codes that are not "your input is malformed".
 CONFLICT_CODES = {
     "duplicate_relation",
@@ -155,6 +157,12 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_ordering(self, request, queryset, view):
+        """Best first for a ranked search unless ``?ordering=`` asks otherwise; else ``-id``."""
+        if search.ranked(queryset) and not request.query_params.get("ordering"):
+            return (f"-{search.SEARCH_RANK}", "-id")
+        return super().get_ordering(request, queryset, view)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

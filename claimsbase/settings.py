@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Trigram lookups and the unaccent/pg_trgm migrations (inert on SQLite).
+    "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -17,6 +17,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.views.generic import FormView, ListView, TemplateView
 
 from claims.models import Assessment, Claim, Topic
+from claimsbase import search
 from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, WritePermissionMixin
 
@@ -41,7 +42,12 @@ class FilteredListView(ReadPermissionMixin, ListView):
 
     def get_ordering(self) -> str:
         wanted = self.request.GET.get("ordering", "")
-        return wanted if wanted in self.ordering_fields else self.default_ordering
+        if wanted in self.ordering_fields:
+            return wanted
+        if search.ranked(self.object_list):
+            # A search ranks its results: best first, unless another order was asked for.
+            return f"-{search.SEARCH_RANK}"
+        return self.default_ordering
 
     def get_queryset(self):
         self.filterset = self.filterset_class(

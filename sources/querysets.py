@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Count
 
-from claimsbase.search import text_search
+from claimsbase import search
 
 
 class OutletQuerySet(models.QuerySet):
@@ -28,8 +28,11 @@ class OutletQuerySet(models.QuerySet):
 
 class SourceQuerySet(models.QuerySet):
     def search(self, q: str) -> SourceQuerySet:
-        """Every word (or "quoted phrase") in the title, the text or the URL, as claims search."""
-        return text_search(self, q, ["title", "body", "url", "outlet__name"])
+        """Sources whose title, text or URL match ``q`` or whose outlet it names; best first
+        on PostgreSQL."""
+        from sources.models import Outlet
+
+        return search.source_search(self, q, outlets=Outlet.objects.all())
 
     def for_list(self) -> SourceQuerySet:
         """Source rows (list pages, API list, admin changelist): outlet and excerpt count,

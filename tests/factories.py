@@ -23,6 +23,7 @@ from claims.models import (
     Quantity,
     Topic,
 )
+from claims.services import claims_reindex, claims_reindex_naming
 from sources.models import Excerpt, Outlet, Source
 
 BODY = (
@@ -91,9 +92,15 @@ class ActorFactory(factory.django.DjangoModelFactory):
 class ActorAliasFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ActorAlias
+        skip_postgeneration_save = True
 
     actor = factory.SubFactory(ActorFactory)
     name = factory.Sequence(lambda n: f"Alias {n}")
+
+    @factory.post_generation
+    def search_documents(self, create, extracted, **kwargs):
+        if create:
+            claims_reindex_naming(actors=[self.actor])
 
 
 class ActorRoleFactory(factory.django.DjangoModelFactory):
@@ -116,9 +123,15 @@ class PlaceFactory(factory.django.DjangoModelFactory):
 class PlaceAliasFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PlaceAlias
+        skip_postgeneration_save = True
 
     place = factory.SubFactory(PlaceFactory)
     name = factory.Sequence(lambda n: f"Place alias {n}")
+
+    @factory.post_generation
+    def search_documents(self, create, extracted, **kwargs):
+        if create:
+            claims_reindex_naming(places=[self.place])
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -152,14 +165,26 @@ class ClaimFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.actors.set(extracted)
 
+    @factory.post_generation
+    def search_document(self, create, extracted, **kwargs):
+        # As the services do after every write that changes a claim's words.
+        if create:
+            claims_reindex(claim_ids=[self.pk])
+
 
 class AppearanceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Appearance
+        skip_postgeneration_save = True
 
     claim = factory.SubFactory(ClaimFactory)
     source = factory.SubFactory(SourceFactory)
     excerpt = factory.SubFactory(ExcerptFactory, source=factory.SelfAttribute("..source"))
+
+    @factory.post_generation
+    def search_document(self, create, extracted, **kwargs):
+        if create:
+            claims_reindex(claim_ids=[self.claim_id])
 
 
 class AttributionStepFactory(factory.django.DjangoModelFactory):

@@ -75,6 +75,11 @@ class ActorViewSet(RecordViewSet):
     filterset_class = ActorFilterSet
     ordering_fields = ["id", "name", "claim_count"]
 
+    def update_record(self, instance, data: dict, *, expected_version):
+        return services.named_record_save(
+            record=instance, expected_version=expected_version, **data
+        )
+
 
 @_write_schema(PlaceWriteSerializer, PlaceDetailSerializer)
 class PlaceViewSet(RecordViewSet):
@@ -84,6 +89,11 @@ class PlaceViewSet(RecordViewSet):
     write_serializer_class = PlaceWriteSerializer
     filterset_class = PlaceFilterSet
     ordering_fields = ["id", "name"]
+
+    def update_record(self, instance, data: dict, *, expected_version):
+        return services.named_record_save(
+            record=instance, expected_version=expected_version, **data
+        )
 
 
 @_write_schema(TopicWriteSerializer, TopicSerializer)

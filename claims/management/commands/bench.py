@@ -68,7 +68,7 @@ class Command(BaseCommand):
             "--duration", type=float, default=10.0, help="Seconds of each throughput test."
         )
         parser.add_argument(
-            "--import-claims", type=int, default=300, help="Claims written to time the import."
+            "--import-claims", type=int, default=5000, help="Claims written to time the import."
         )
 
     def handle(self, *args, claims, seed, reuse, duration, import_claims, **options) -> None:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.urls import reverse
 
+from claims.services import claims_reindex
 from claimsbase.permissions import EDITOR, role_grant
 from sources.models import Source
 
@@ -112,6 +113,8 @@ class Command(BaseCommand):
                     list(model._default_manager.filter(pk__in=pks)),
                     default_change_reason="Loaded from the demo data",
                 )
+        # loaddata writes rows raw: the claims' search documents are built here.
+        claims_reindex(claim_ids=loaded.get("claims.claim", []))
 
     @staticmethod
     def ids_in_use(entries: list[dict]) -> list[str]:
