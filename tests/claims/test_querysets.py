@@ -354,3 +354,15 @@ def test_by_status_groups_claims_under_their_track_record(db, analyst):
     ]
     assert grouped[0][1] == [unverified]
     assert set(grouped[1][1]) == set(false_claims)
+
+
+def test_most_contested_ranks_by_counter_claims_either_way_and_leaves_out_the_rest(db):
+    twice, once, supported = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    ClaimRelationFactory(from_claim=twice, to_claim=ClaimFactory(), kind="contradicts")
+    ClaimRelationFactory(from_claim=ClaimFactory(), to_claim=twice, kind="contradicts")
+    ClaimRelationFactory(from_claim=once, to_claim=ClaimFactory(), kind="contradicts")
+    ClaimRelationFactory(from_claim=supported, to_claim=ClaimFactory(), kind="supports")
+    top = list(Claim.objects.for_list().most_contested(2))
+    assert top == [twice, top[1]]
+    assert top[1].counter_claim_count == 1
+    assert supported not in Claim.objects.for_list().most_contested(10)
