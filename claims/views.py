@@ -28,6 +28,9 @@ ASSESS = "claims.add_assessment"
 LINK = "claims.add_claimrelation"
 ADD_EVIDENCE = "claims.add_evidence"
 PICKER_LIMIT = 10
+# Pages that summarise many claims show the latest few and count the rest.
+ACTOR_CLAIMS_SHOWN = 100
+CHART_CLAIMS = 500
 
 
 class ClaimListView(FilteredListView):
@@ -203,11 +206,12 @@ class ActorDetailView(ReadPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         actor = self.object
-        by_status = Claim.objects.for_list().filter(claimant=actor).by_status()
+        by_status = Claim.objects.for_list().filter(claimant=actor).by_status(ACTOR_CLAIMS_SHOWN)
         return super().get_context_data(
             track_record=[entry for entry, _ in by_status],
             claims_by_status=by_status,
             claims_made_count=sum(entry["count"] for entry, _ in by_status),
+            claims_shown=ACTOR_CLAIMS_SHOWN,
             claims_about=Claim.objects.for_list().about_actor(actor)[:100],
             **kwargs,
         )
@@ -235,16 +239,23 @@ class TopicDetailView(ReadPermissionMixin, DetailView):
     context_object_name = "topic"
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        claims = list(Claim.objects.for_list().in_topic(self.object).order_by("asserted_on", "pk"))
-        measures = charts.measures(claims)
+        topic = self.object
+        dated = Claim.objects.for_chart().in_topic(topic).exclude(asserted_on=None)
+        charted = list(dated.order_by("-asserted_on", "-pk")[:CHART_CLAIMS])
+        measures = charts.measures(charted)
         measure = charts.Measure.parse(self.request.GET.get("measure", ""))
         if measure not in measures:
             measure = measures[0] if measures else None
+        in_topic = Claim.objects.for_list().in_topic(topic)
+        page = keyset_page(self.request, in_topic, ordering="asserted_on")
         return super().get_context_data(
-            claims=claims,
+            claims=page.object_list,
+            page_obj=page,
+            charted_count=len(charted),
+            chart_limit=CHART_CLAIMS,
             measures=measures,
             measure=measure,
-            chart=charts.chart(claims, measure) if measure else None,
+            chart=charts.chart(charted, measure) if measure else None,
             **kwargs,
         )
 

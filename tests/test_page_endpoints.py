@@ -178,8 +178,9 @@ PAGES = [
     (actor_detail, 11),
     # place; aliases, children; ancestors; count, claims, quantities, latest assessments
     (place_detail, 8),
-    # topic; claims, quantities, latest assessments
-    (topic_detail, 4),
+    # topic; the charted claims (latest 500), their quantities; count, a page of claims,
+    # quantities, latest assessments
+    (topic_detail, 7),
     # count, sources (+ outlet); filter form selects: outlet, cites
     (source_list, 4),
     # count, outlets

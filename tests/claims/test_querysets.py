@@ -347,13 +347,16 @@ def test_by_status_groups_claims_under_their_track_record(db, analyst):
     unverified = ClaimFactory(claimant=actor)
     for claim in false_claims:
         claim_assess(claim=claim, by=analyst, status="false", rationale="Refuted.")
-    grouped = Claim.objects.for_list().filter(claimant=actor).by_status()
+    grouped = Claim.objects.for_list().filter(claimant=actor).by_status(shown=10)
     assert [(entry["status"], entry["count"], entry["share"]) for entry, _ in grouped] == [
         ("unverified", 1, 0.25),
         ("false", 3, 0.75),
     ]
     assert grouped[0][1] == [unverified]
     assert set(grouped[1][1]) == set(false_claims)
+    latest_two = Claim.objects.for_list().filter(claimant=actor).by_status(shown=2)
+    assert [entry["count"] for entry, _ in latest_two] == [1, 3]
+    assert sum(len(claims) for _, claims in latest_two) == 2
 
 
 def test_most_contested_ranks_by_counter_claims_either_way_and_leaves_out_the_rest(db):
