@@ -88,6 +88,9 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
         "status",
         "merged_into_id",
         "notes",
+        "external_id",
+        "source_system",
+        "search_document",  # filled by claims_reindex after the load
     ),
     Claim.actors.through: ("claim_id", "actor_id"),
     Claim.places.through: ("claim_id", "place_id"),
@@ -637,7 +640,7 @@ class Corpus:
             period_start = asserted_on - datetime.timedelta(days=rng.choice((1, 7, 30)))
         status = self._assessments(rows, claim_id, asserted_on, place, reliability)
         claim = (claim_id, statement, claimant_id, asserted_on, period_start, period_end)
-        rows[Claim].append((*claim, status, None, ""))
+        rows[Claim].append((*claim, status, None, "", "", "", ""))
         rows[Quantity].append((self._id(Quantity), claim_id, *quantity))
         rows[Claim.places.through].append((claim_id, place_id))
         if rng.random() < 0.3:
