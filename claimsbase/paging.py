@@ -23,13 +23,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 
 COUNT_CAP = 1000
-COUNT_MILLISECONDS = 100
-# Set for the current transaction only (``is_local``), as a count's time limit.
-_TIMEOUT = "SELECT set_config('statement_timeout', %s, true)"
 
 
 class InvalidCursor(ValueError):
@@ -70,7 +66,7 @@ class KeysetPage:
     object_list: list
     next_cursor: str | None
     previous_cursor: str | None
-    count: int | None  # None: too slow to count
+    count: int
     count_capped: bool
 
     def __iter__(self):
@@ -85,9 +81,7 @@ class KeysetPage:
 
     @property
     def count_label(self) -> str:
-        """The count as a page shows it: "3", "more than 1,000" past the cap, or "many"."""
-        if self.count is None:
-            return "many"
+        """The count as a page shows it: "3", or "more than 1,000" past the cap."""
         return f"more than {self.count:,}" if self.count_capped else str(self.count)
 
 
@@ -133,28 +127,9 @@ class KeysetPaginator:
             count_capped=capped,
         )
 
-    def bounded_count(self) -> tuple[int | None, bool]:
-        """How many rows match, counting no further than ``COUNT_CAP`` (then ``capped``).
-
-        On PostgreSQL the count also stops after ``COUNT_MILLISECONDS`` (then
-        ``None``): a page of 25 rows is found by walking an index until they
-        are there, while counting must test every candidate, and a filter
-        that is slow to test (a status as of a past day, over an actor's
-        fifty thousand claims) would make the count cost seconds.
-        """
-        counting = self.queryset.order_by().values("pk")[: COUNT_CAP + 1]
-        if connection.vendor != "postgresql":
-            counted = counting.count()
-        else:
-            try:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute("SELECT current_setting('statement_timeout')")
-                    (before,) = cursor.fetchone()
-                    cursor.execute(_TIMEOUT, [f"{COUNT_MILLISECONDS}ms"])
-                    counted = counting.count()
-                    cursor.execute(_TIMEOUT, [before])
-            except OperationalError:  # cancelled by the timeout: the savepoint restored it
-                return None, False
+    def bounded_count(self) -> tuple[int, bool]:
+        """How many rows match, counting no further than ``COUNT_CAP`` (then ``capped``)."""
+        counted = self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
         return min(counted, COUNT_CAP), counted > COUNT_CAP
 
     # --- the SQL of a keyset -------------------------------------------------
