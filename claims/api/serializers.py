@@ -775,4 +775,9 @@ class ImportRowErrorSerializer(serializers.Serializer):
 class ImportErrorSerializer(ErrorSerializer):
     """An import refused: the usual error shape, plus the refused claims one by one."""
 
-    rows = ImportRowErrorSerializer(many=True)
+    rows = ImportRowErrorSerializer(
+        many=True,
+        required=False,
+        help_text="Present when claims of the batch were refused: each one by its index. "
+        "A request that is not a batch at all (no claims list) has only the usual fields.",
+    )

@@ -395,6 +395,18 @@ def test_more_than_a_thousand_claims_are_refused(world, editor_client):
     assert Claim.objects.count() == 0
 
 
+def test_a_request_without_a_list_of_claims_is_refused_in_the_usual_error_shape(editor_client):
+    response = _post(editor_client, {})
+
+    assert_status(response, 400)
+    assert response.json() == {
+        "status": 400,
+        "code": "invalid",
+        "detail": "The request has errors; see the messages per field.",
+        "errors": {"claims": ["This field is required."]},
+    }
+
+
 @pytest.mark.parametrize("role", ["viewer", "analyst"])
 def test_only_editors_may_import(world, role, request):
     client = request.getfixturevalue(f"{role}_client")
