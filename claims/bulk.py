@@ -29,6 +29,7 @@ same file twice writes its claims once.
 from __future__ import annotations
 
 import datetime
+import functools
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -326,14 +327,20 @@ def _missing(pk: int) -> list[str]:
 
 @dataclass
 class _Planned:
-    """One row's records, built and checked, waiting for their ids."""
+    """One row's records, built and checked, waiting for their ids.
 
-    claim: Claim
+    The claim, its appearances and their chain steps are column values
+    (attribute name -> value; ``_copy_records`` fills the defaults): building
+    model instances for them cost as much as checking them. The quantities
+    (whose ``clean()`` reads the units) and the excerpts are instances.
+    """
+
+    claim: dict[str, Any]
     actors: list[int]
     places: list[int]
     topics: list[int]
     quantities: list[Quantity]
-    appearances: list[tuple[Appearance, Excerpt | None, list[AttributionStep]]]
+    appearances: list[tuple[dict[str, Any], Excerpt | None, list[dict[str, Any]]]]
 
 
 def _model_errors(error: ValidationError, prefix: str) -> Errors:
@@ -369,13 +376,18 @@ def _check_ids(row: dict, found: _Found, errors: Errors) -> None:
             check(step_prefix + "source", [step.get("source")], found.sources)
 
 
+# The id fields of a chain step as the API names them, and as its columns do.
+_STEP_IDS = {"actor": "actor_id", "outlet": "outlet_id", "source": "source_id"}
+
+
 def _plan(row: dict, found: _Found, errors: Errors) -> _Planned:
     """Build one row's records and check the rules ``claim_create`` and ``full_clean`` keep."""
-    row = dict(row)
-    relations = {name: row.pop(name, []) for name in ("actors", "places", "topics")}
-    quantities, appearances = row.pop("quantities", []), row.pop("appearances", [])
-    claim = Claim(claimant_id=row.pop("claimant"), **row)
-    if claim.period_start and claim.period_end and claim.period_end < claim.period_start:
+    claim = dict(row)
+    relations = {name: claim.pop(name, []) for name in ("actors", "places", "topics")}
+    quantities, appearances = claim.pop("quantities", []), claim.pop("appearances", [])
+    claim["claimant_id"] = claim.pop("claimant")
+    start, end = claim.get("period_start"), claim.get("period_end")
+    if start and end and end < start:
         errors.setdefault(NON_FIELD_ERRORS, []).append(_constraint_message(Claim, "period_ordered"))
 
     planned_quantities = []
@@ -395,20 +407,22 @@ def _plan(row: dict, found: _Found, errors: Errors) -> _Planned:
     planned_appearances = []
     for index, fields in enumerate(appearances):
         prefix = f"appearances.{index}."
-        fields = dict(fields)
-        chain = fields.pop("chain", [])
-        source = found.sources.get(fields["source"])
+        appearance = dict(fields)
+        chain = appearance.pop("chain", [])
+        source = found.sources.get(appearance["source"])
         excerpt_id, exact, start = (
-            fields.pop("excerpt", None),
-            fields.pop("exact", ""),
-            fields.pop("start", None),
+            appearance.pop("excerpt", None),
+            appearance.pop("exact", ""),
+            appearance.pop("start", None),
         )
-        appearance = Appearance(source_id=fields.pop("source"), **fields)
+        appearance["source_id"] = appearance.pop("source")
         excerpt = None
         if excerpt_id is not None:
-            appearance.excerpt = found.excerpts[excerpt_id]
+            appearance["excerpt_id"] = excerpt_id
             try:
-                appearance.clean()
+                Appearance(
+                    excerpt=found.excerpts[excerpt_id], source_id=appearance["source_id"]
+                ).clean()
             except ValidationError as error:
                 errors.update(_model_errors(error, prefix))
         elif exact:
@@ -419,16 +433,10 @@ def _plan(row: dict, found: _Found, errors: Errors) -> _Planned:
                 errors.update(_model_errors(error, prefix))
         steps = []
         for position, step_fields in enumerate(chain):
-            step = AttributionStep(
-                position=position,
-                actor_id=step_fields.get("actor"),
-                outlet_id=step_fields.get("outlet"),
-                source_id=step_fields.get("source"),
-                **{k: v for k, v in step_fields.items() if k not in ("actor", "outlet", "source")},
-            )
-            step_prefix = f"{prefix}chain.{position}."
-            if not (step.actor_id or step.outlet_id or step.source_id or step.label):
-                errors.setdefault(step_prefix.rstrip("."), []).append(
+            step = {_STEP_IDS.get(name, name): value for name, value in step_fields.items()}
+            step["position"] = position
+            if not any(step.get(name) for name in ("actor_id", "outlet_id", "source_id", "label")):
+                errors.setdefault(f"{prefix}chain.{position}", []).append(
                     _constraint_message(AttributionStep, "names_someone")
                 )
             steps.append(step)
@@ -521,34 +529,58 @@ def _create_staging() -> None:
         )
 
 
-def _copy_records(
-    model, objects: list, *, user_id, now, history_ids=None, staged: bool = False
-) -> None:
-    """COPY ``objects`` and one "Imported" history row each (their ids already set).
+@functools.cache
+def _defaults(model) -> tuple[dict[str, Any], dict[str, Callable[[], Any]]]:
+    """The values ``model``'s columns take when a record leaves them out, and the
+    defaults to call once per record (none on the imported models today)."""
+    values, calls = {}, {}
+    for model_field in model._meta.concrete_fields:
+        if model_field.has_default() and callable(model_field.default):
+            calls[model_field.attname] = model_field.get_default
+        else:
+            values[model_field.attname] = model_field.get_default()
+    return values, calls
 
-    ``staged`` claims go to the staging table; ``_copy`` moves them in last.
+
+def _copy_records(
+    model, records: list[dict[str, Any]], *, user_id, now, history_ids=None, staged=False
+) -> None:
+    """COPY ``records`` and one "Imported" history row each.
+
+    A record is column values by attribute name, its id set (a model
+    instance's are ``vars(instance)``); a column it leaves out takes the
+    field's default. ``staged`` claims go to the staging table; ``_copy``
+    moves them in last.
     """
+    values, calls = _defaults(model)
+    records = [
+        record
+        if values.keys() <= record.keys() and calls.keys() <= record.keys()
+        else {**values, **{name: call() for name, call in calls.items()}, **record}
+        for record in records
+    ]
     fields = model._meta.concrete_fields
+    attnames = [field.attname for field in fields]
     if staged:
         _create_staging()
     _copy_in(
         _STAGING if staged else model,
         [field.column for field in fields],
-        [tuple(getattr(obj, field.attname) for field in fields) for obj in objects],
+        [tuple(record[name] for name in attnames) for record in records],
     )
     historical = model.history.model
-    tracked = historical.tracked_fields
-    columns = [field.column for field in tracked]
+    tracked = [field.attname for field in historical.tracked_fields]
+    columns = [field.column for field in historical.tracked_fields]
     columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
-    if history_ids is not None:
+    marks = (now, IMPORT_REASON, "+", user_id)
+    if history_ids is None:
+        rows = [(*(record[name] for name in tracked), *marks) for record in records]
+    else:
         columns.append("history_id")
-    rows = []
-    for index, obj in enumerate(objects):
-        row = [getattr(obj, field.attname) for field in tracked]
-        row += [now, IMPORT_REASON, "+", user_id]
-        if history_ids is not None:
-            row.append(history_ids[index])
-        rows.append(tuple(row))
+        rows = [
+            (*(record[name] for name in tracked), *marks, history_id)
+            for record, history_id in zip(records, history_ids, strict=True)
+        ]
     _copy_in(historical, columns, rows)
 
 
@@ -560,32 +592,33 @@ def _copy(planned: list[_Planned], *, by, now: datetime.datetime) -> list[int]:
     appearances = [(plan, *parts) for plan in planned for parts in plan.appearances]
     excerpts = [excerpt for _, _, excerpt, _ in appearances if excerpt is not None]
     steps = [(appearance, step) for _, appearance, _, chain in appearances for step in chain]
+    stamps = {"created_at": now, "updated_at": now}
 
-    for obj, pk in zip(claims, _next_ids(Claim, len(claims)), strict=True):
-        obj.pk, obj.created_at, obj.updated_at = pk, now, now
+    for claim, pk in zip(claims, _next_ids(Claim, len(claims)), strict=True):
+        claim.update(stamps, id=pk)
     for (plan, obj), pk in zip(quantities, _next_ids(Quantity, len(quantities)), strict=True):
-        obj.pk, obj.claim_id, obj.created_at, obj.updated_at = pk, plan.claim.pk, now, now
+        obj.pk, obj.claim_id, obj.created_at, obj.updated_at = pk, plan.claim["id"], now, now
     for obj, pk in zip(excerpts, _next_ids(Excerpt, len(excerpts)), strict=True):
         obj.pk, obj.created_at, obj.updated_at = pk, now, now
     appearance_ids = _next_ids(Appearance, len(appearances))
-    for (plan, obj, excerpt, _), pk in zip(appearances, appearance_ids, strict=True):
-        obj.pk, obj.claim_id, obj.created_at, obj.updated_at = pk, plan.claim.pk, now, now
+    for (plan, appearance, excerpt, _), pk in zip(appearances, appearance_ids, strict=True):
+        appearance.update(stamps, id=pk, claim_id=plan.claim["id"])
         if excerpt is not None:
-            obj.excerpt_id = excerpt.pk
+            appearance["excerpt_id"] = excerpt.pk
     step_ids = _next_ids(AttributionStep, len(steps))
-    for (appearance, obj), pk in zip(steps, step_ids, strict=True):
-        obj.pk, obj.appearance_id, obj.created_at, obj.updated_at = pk, appearance.pk, now, now
+    for (appearance, step), pk in zip(steps, step_ids, strict=True):
+        step.update(stamps, id=pk, appearance_id=appearance["id"])
 
     claim_history_ids = _next_ids(Claim.history.model, len(claims))
     _copy_records(
         Claim, claims, user_id=user_id, now=now, history_ids=claim_history_ids, staged=True
     )
-    history_of = dict(zip((claim.pk for claim in claims), claim_history_ids, strict=True))
+    history_of = dict(zip((claim["id"] for claim in claims), claim_history_ids, strict=True))
     for name in ("actors", "places", "topics"):
         through = getattr(Claim, name).through
         target = getattr(Claim, name).field.m2m_reverse_field_name()
         links = [
-            (plan.claim.pk, pk) for plan in planned for pk in dict.fromkeys(getattr(plan, name))
+            (plan.claim["id"], pk) for plan in planned for pk in dict.fromkeys(getattr(plan, name))
         ]
         link_ids = _next_ids(through, len(links))
         _copy_in(
@@ -601,15 +634,15 @@ def _copy(planned: list[_Planned], *, by, now: datetime.datetime) -> list[int]:
                 for pk, (claim_id, other) in zip(link_ids, links, strict=True)
             ],
         )
-    _copy_records(Quantity, [obj for _, obj in quantities], user_id=user_id, now=now)
-    _copy_records(Excerpt, excerpts, user_id=user_id, now=now)
+    _copy_records(Quantity, [vars(obj) for _, obj in quantities], user_id=user_id, now=now)
+    _copy_records(Excerpt, [vars(obj) for obj in excerpts], user_id=user_id, now=now)
     _copy_records(Appearance, [obj for _, obj, _, _ in appearances], user_id=user_id, now=now)
     _copy_records(AttributionStep, [obj for _, obj in steps], user_id=user_id, now=now)
     # Last, now that what their documents name is written: the claims, with them.
     search.insert_indexed_claims(_STAGING, [field.column for field in Claim._meta.concrete_fields])
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {_STAGING}")
-    return [claim.pk for claim in claims]
+    return [claim["id"] for claim in claims]
 
 
 def _bulk_create(planned: list[_Planned], *, by, now: datetime.datetime) -> list[int]:
@@ -621,7 +654,7 @@ def _bulk_create(planned: list[_Planned], *, by, now: datetime.datetime) -> list
             objects, default_user=user, default_change_reason=IMPORT_REASON, default_date=now
         )
 
-    claims = Claim.objects.bulk_create([plan.claim for plan in planned])
+    claims = Claim.objects.bulk_create([Claim(**plan.claim) for plan in planned])
     claim_history = history(Claim, claims)
 
     # What each claim is about, and the same links in its history row.
@@ -630,8 +663,8 @@ def _bulk_create(planned: list[_Planned], *, by, now: datetime.datetime) -> list
         target = getattr(Claim, name).field.m2m_reverse_field_name()
         links = through.objects.bulk_create(
             [
-                through(claim_id=plan.claim.pk, **{f"{target}_id": pk})
-                for plan in planned
+                through(claim_id=claim.pk, **{f"{target}_id": pk})
+                for plan, claim in zip(planned, claims, strict=True)
                 for pk in dict.fromkeys(getattr(plan, name))
             ]
         )
@@ -650,30 +683,30 @@ def _bulk_create(planned: list[_Planned], *, by, now: datetime.datetime) -> list
         )
 
     quantities = []
-    for plan in planned:
+    for plan, claim in zip(planned, claims, strict=True):
         for quantity in plan.quantities:
-            quantity.claim_id = plan.claim.pk
+            quantity.claim_id = claim.pk
             quantities.append(quantity)
     history(Quantity, Quantity.objects.bulk_create(quantities))
 
     excerpts = [excerpt for plan in planned for _, excerpt, _ in plan.appearances if excerpt]
     history(Excerpt, Excerpt.objects.bulk_create(excerpts))
 
-    appearances = []
-    for plan in planned:
-        for appearance, excerpt, _ in plan.appearances:
-            appearance.claim_id = plan.claim.pk
+    appearances, chains = [], []
+    for plan, claim in zip(planned, claims, strict=True):
+        for values, excerpt, chain in plan.appearances:
+            appearance = Appearance(**values, claim_id=claim.pk)
             if excerpt is not None:
                 appearance.excerpt_id = excerpt.pk
             appearances.append(appearance)
+            chains.append(chain)
     history(Appearance, Appearance.objects.bulk_create(appearances))
 
-    steps = []
-    for plan in planned:
-        for appearance, _, chain in plan.appearances:
-            for step in chain:
-                step.appearance_id = appearance.pk
-                steps.append(step)
+    steps = [
+        AttributionStep(**values, appearance_id=appearance.pk)
+        for appearance, chain in zip(appearances, chains, strict=True)
+        for values in chain
+    ]
     history(AttributionStep, AttributionStep.objects.bulk_create(steps))
     services.claims_reindex(claim_ids=[claim.pk for claim in claims])
     return [claim.pk for claim in claims]
