@@ -473,7 +473,10 @@ def _already_recorded(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     condition = Q()
     for system, external_ids in by_system.items():
         condition |= Q(source_system=system, external_id__in=external_ids)
-    return set(Claim.objects.filter(condition).values_list("source_system", "external_id"))
+    # Saying "not blank" lets PostgreSQL answer from the partial unique index on
+    # (source system, external id); without it, it reads the whole table.
+    recorded = Claim.objects.filter(condition).exclude(external_id="")
+    return set(recorded.values_list("source_system", "external_id"))
 
 
 # --- writing -----------------------------------------------------------------
