@@ -501,16 +501,43 @@ def _next_ids(model, count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+@functools.cache
+def _column_types(database: str) -> dict[tuple[str, str], int]:
+    """The type (oid) of every column of the visible tables: (table, column) -> oid.
+
+    Read once per process: the binary COPY needs each column's exact type.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, a.attname, a.atttypid::int
+              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+             WHERE c.relkind IN ('r', 'p') AND pg_table_is_visible(c.oid)
+               AND a.attnum > 0 AND NOT a.attisdropped
+            """
+        )
+        return {(table, column): oid for table, column, oid in cursor.fetchall()}
+
+
 def _copy_in(model, columns: list[str], rows: list[tuple]) -> None:
-    """PostgreSQL's COPY into ``model``'s table (or a table named): tens of times faster
-    than an INSERT built by the ORM."""
+    """PostgreSQL's COPY into ``model``'s table (or the staging table of claims).
+
+    Tens of times faster than an INSERT built by the ORM; in the binary
+    format, with each column's type given, the rows are sent several times
+    faster than as text, and the server need not parse them.
+    """
     if not rows:
         return
     quote = connection.ops.quote_name
-    table = model if isinstance(model, str) else model._meta.db_table
-    statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    table = _STAGING if model == _STAGING else model._meta.db_table
+    types = _column_types(connection.settings_dict["NAME"])
+    typed = Claim._meta.db_table if table == _STAGING else table
+    statement = (
+        f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN (FORMAT BINARY)"
+    )
     started = time.monotonic()
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        copy.set_types([types[typed, column] for column in columns])
         for row in rows:
             copy.write_row(row)
     if connection.queries_logged:
