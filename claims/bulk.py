@@ -489,16 +489,22 @@ def _write(planned: list[_Planned], *, by, now: datetime.datetime) -> list[int]:
     return _bulk_create(planned, by=by, now=now)
 
 
-def _next_ids(model, count: int) -> list[int]:
-    """``count`` new ids from the table's own sequence, so children can name their parents."""
-    if not count:
-        return []
+def _next_ids(wanted: dict[Any, int]) -> dict[Any, list[int]]:
+    """New ids from each model's own sequence (model -> how many), so children can name
+    their parents; one query for all."""
+    wanted = {model: count for model, count in wanted.items() if count}
+    if not wanted:
+        return {}
+    ranges = ", ".join(
+        "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))"
+        for _ in wanted
+    )
+    params = []
+    for model, count in wanted.items():
+        params += [model._meta.db_table, model._meta.pk.column, count]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT {ranges}", params)
+        return dict(zip(wanted, cursor.fetchone(), strict=True))
 
 
 @functools.cache
@@ -615,7 +621,7 @@ def _copy_records(
 
 
 def _copy(planned: list[_Planned], *, by, now: datetime.datetime) -> list[int]:
-    """The PostgreSQL path: ids from the sequences, then one COPY per table."""
+    """The PostgreSQL path: ids from the sequences (one query), then one COPY per table."""
     user_id = by.pk if getattr(by, "is_authenticated", False) else None
     claims = [plan.claim for plan in planned]
     quantities = [(plan, quantity) for plan in planned for quantity in plan.quantities]
@@ -623,45 +629,61 @@ def _copy(planned: list[_Planned], *, by, now: datetime.datetime) -> list[int]:
     excerpts = [excerpt for _, _, excerpt, _ in appearances if excerpt is not None]
     steps = [(appearance, step) for _, appearance, _, chain in appearances for step in chain]
     stamps = {"created_at": now, "updated_at": now}
+    relations = {name: getattr(Claim, name) for name in ("actors", "places", "topics")}
+    links = {
+        name: [(plan.claim, pk) for plan in planned for pk in dict.fromkeys(getattr(plan, name))]
+        for name in relations
+    }
+    ids = _next_ids(
+        {
+            Claim: len(claims),
+            Claim.history.model: len(claims),
+            Quantity: len(quantities),
+            Excerpt: len(excerpts),
+            Appearance: len(appearances),
+            AttributionStep: len(steps),
+            **{relations[name].through: len(links[name]) for name in relations},
+        }
+    )
 
-    for claim, pk in zip(claims, _next_ids(Claim, len(claims)), strict=True):
+    for claim, pk in zip(claims, ids.get(Claim, []), strict=True):
         claim.update(stamps, id=pk)
-    for (plan, obj), pk in zip(quantities, _next_ids(Quantity, len(quantities)), strict=True):
+    for (plan, obj), pk in zip(quantities, ids.get(Quantity, []), strict=True):
         obj.pk, obj.claim_id, obj.created_at, obj.updated_at = pk, plan.claim["id"], now, now
-    for obj, pk in zip(excerpts, _next_ids(Excerpt, len(excerpts)), strict=True):
+    for obj, pk in zip(excerpts, ids.get(Excerpt, []), strict=True):
         obj.pk, obj.created_at, obj.updated_at = pk, now, now
-    appearance_ids = _next_ids(Appearance, len(appearances))
-    for (plan, appearance, excerpt, _), pk in zip(appearances, appearance_ids, strict=True):
+    for (plan, appearance, excerpt, _), pk in zip(
+        appearances, ids.get(Appearance, []), strict=True
+    ):
         appearance.update(stamps, id=pk, claim_id=plan.claim["id"])
         if excerpt is not None:
             appearance["excerpt_id"] = excerpt.pk
-    step_ids = _next_ids(AttributionStep, len(steps))
-    for (appearance, step), pk in zip(steps, step_ids, strict=True):
+    for (appearance, step), pk in zip(steps, ids.get(AttributionStep, []), strict=True):
         step.update(stamps, id=pk, appearance_id=appearance["id"])
 
-    claim_history_ids = _next_ids(Claim.history.model, len(claims))
+    claim_history_ids = ids.get(Claim.history.model, [])
     _copy_records(
         Claim, claims, user_id=user_id, now=now, history_ids=claim_history_ids, staged=True
     )
     history_of = dict(zip((claim["id"] for claim in claims), claim_history_ids, strict=True))
-    for name in ("actors", "places", "topics"):
-        through = getattr(Claim, name).through
-        target = getattr(Claim, name).field.m2m_reverse_field_name()
-        links = [
-            (plan.claim["id"], pk) for plan in planned for pk in dict.fromkeys(getattr(plan, name))
-        ]
-        link_ids = _next_ids(through, len(links))
+    for name, relation in relations.items():
+        through = relation.through
+        target = relation.field.m2m_reverse_field_name()
+        link_ids = ids.get(through, [])
         _copy_in(
             through,
             ["id", "claim_id", f"{target}_id"],
-            [(pk, *link) for pk, link in zip(link_ids, links, strict=True)],
+            [
+                (pk, claim["id"], other)
+                for pk, (claim, other) in zip(link_ids, links[name], strict=True)
+            ],
         )
         _copy_in(
             apps.get_model("claims", f"HistoricalClaim_{name}"),
             ["id", "claim_id", f"{target}_id", "history_id"],
             [
-                (pk, claim_id, other, history_of[claim_id])
-                for pk, (claim_id, other) in zip(link_ids, links, strict=True)
+                (pk, claim["id"], other, history_of[claim["id"]])
+                for pk, (claim, other) in zip(link_ids, links[name], strict=True)
             ],
         )
     _copy_records(Quantity, [vars(obj) for _, obj in quantities], user_id=user_id, now=now)

@@ -440,11 +440,11 @@ def test_import_query_budget_does_not_grow_with_rows(
     # releases, 1 external ids already recorded, 5 lookups (actors, places, topics, sources,
     # outlets). Then SQLite makes 7 inserts and 7 of their history (claims, place links,
     # topic links, quantities, excerpts, appearances, steps): 28 at 10 rows; it splits an
-    # insert every 999 parameters (50 rows of 20 columns), so 40 at 100 rows. PostgreSQL
-    # reads 8 id ranges from the sequences, makes the same 14 writes as COPY (the claims
-    # into a staging table), then moves the claims in with their search documents in 3
-    # statements (create the staging table, insert, empty it): 39. SQLite recomputes the
-    # batch's search documents in 1 statement.
+    # insert every 999 parameters (50 rows of 20 columns), so 40 at 100 rows, and recomputes
+    # the batch's search documents in 1 statement: 41. PostgreSQL reads the column types
+    # once per process, the new ids from the sequences in 1 query, makes the same 14 writes
+    # as COPY (the claims into a staging table), then moves the claims in with their search
+    # documents in 3 statements (create the staging table, insert, empty it): at most 33.
     with django_assert_max_num_queries(41):
         response = _post(editor_client, {"claims": rows})
     assert_status(response, 201)
