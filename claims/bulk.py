@@ -17,8 +17,12 @@ batch with a fixed number of queries:
 * the one-row rules run in Python: the models' ``clean()`` (units through
   ``claims.units``, which parses each unit text once), the check
   constraints, and the excerpt anchoring of ``sources.services.excerpt_build``;
-* the records are then written with ``bulk_create``, each with one history
-  row ("Imported", by the importing user), in one transaction.
+* the records are then written, each with one history row ("Imported", by
+  the importing user), in one transaction: on PostgreSQL with one binary
+  COPY per table, the claims last and with their search vectors (so no
+  claim is written twice); on SQLite with ``bulk_create``, then the batch's
+  search documents are recomputed. Only the quantities and excerpts, whose
+  checks need them, become model instances before the write.
 
 A batch is all or nothing: if any row is refused, nothing of the batch is
 written and every refused row is reported. Rows carrying an external id
