@@ -533,18 +533,13 @@ def named_record_save(
 
 
 @transaction.atomic
-def actor_alias_add(*, actor: Actor, name: str, language: str = "") -> ActorAlias:
-    """Give ``actor`` another name; claims by or about them are then found by it too."""
-    alias = ActorAlias(actor=actor, name=name, language=language)
+def alias_add(*, record: Actor | Place, name: str, language: str = "") -> ActorAlias | PlaceAlias:
+    """Give an actor or a place another name; the claims that name it are then found by it."""
+    alias = record.aliases.model(name=name, language=language)
+    setattr(alias, record._meta.model_name, record)
     alias.save_validated(reason="Recorded")
-    claims_reindex_naming(actors=[actor])
-    return alias
-
-
-@transaction.atomic
-def place_alias_add(*, place: Place, name: str, language: str = "") -> PlaceAlias:
-    """Give ``place`` another name; claims about it are then found by it too."""
-    alias = PlaceAlias(place=place, name=name, language=language)
-    alias.save_validated(reason="Recorded")
-    claims_reindex_naming(places=[place])
+    claims_reindex_naming(
+        actors=[record] if isinstance(record, Actor) else [],
+        places=[record] if isinstance(record, Place) else [],
+    )
     return alias

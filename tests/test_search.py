@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from claims.models import Actor, Claim, Place
 from claims.services import (
-    actor_alias_add,
+    alias_add,
     appearance_add,
     claim_create,
     claim_update,
@@ -98,7 +98,7 @@ def test_documents_follow_an_actor_alias_and_a_new_name(editor):
     claim = ClaimFactory(claimant=commander, statement="The line holds.")
     other = ClaimFactory(statement="The line holds.")
     assert found("sirsky") == []
-    actor_alias_add(actor=commander, name="Sirsky")
+    alias_add(record=commander, name="Sirsky")
     assert found("sirsky") == [claim]
     named_record_save(record=commander, name="Oleksandr Stanislavovych Syrskyi")
     assert found("stanislavovych") == [claim]
@@ -110,6 +110,9 @@ def test_documents_follow_a_place_alias():
     claim = ClaimFactory(places=[huliaipole], statement="Shelling continued.")
     PlaceAliasFactory(place=huliaipole, name="Gulyaipole")
     assert found("gulyaipole") == [claim]
+    alias = alias_add(record=huliaipole, name="Guliaypole", language="ru")
+    assert (alias.place, alias.language) == (huliaipole, "ru")
+    assert found("guliaypole") == [claim]
 
 
 def test_documents_follow_a_merge(editor):

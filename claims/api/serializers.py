@@ -343,8 +343,18 @@ class PeriodSerializer(serializers.Serializer):
     end = serializers.DateField(allow_null=True)
 
 
-class ClaimFieldsMixin:
-    """The status shown and the period, read the same way in a list and on one claim."""
+class ClaimFieldsSerializer(serializers.Serializer):
+    """What a claim in a list and a claim on its own both show, read the same way."""
+
+    claimant = ActorBriefSerializer(read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="The current status, or with ``as_of`` the status on that day."
+    )
+    period = serializers.SerializerMethodField()
+    quantities = QuantitySerializer(many=True, read_only=True)
+    first_reported_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    source_count = serializers.IntegerField(read_only=True)
+    counter_claim_count = serializers.IntegerField(read_only=True)
 
     @extend_schema_field(ChoiceSerializer)
     def get_status(self, claim: Claim) -> dict:
@@ -356,33 +366,24 @@ class ClaimFieldsMixin:
         return {"start": claim.period_start, "end": claim.period_end}
 
 
-class ClaimListSerializer(ClaimFieldsMixin, serializers.ModelSerializer):
+class ClaimListSerializer(ClaimFieldsSerializer, serializers.ModelSerializer):
     """A claim in a list, from the ``for_list()`` read path: what it says, who says it,
     its status and grade, its numbers and counts. Where it appeared, its relations and
     what it is about are on the claim itself (``url``), read with ``for_detail()``."""
 
     url = serializers.HyperlinkedIdentityField(view_name="claims-api:claim-detail")
-    claimant = ActorBriefSerializer(read_only=True)
-    status = serializers.SerializerMethodField(
-        help_text="The current status, or with ``as_of`` the status on that day."
-    )
     grade = serializers.CharField(
         source="shown_grade",
         read_only=True,
         help_text='The grade of the status shown, e.g. "B2"; empty while unverified.',
     )
-    period = serializers.SerializerMethodField()
-    quantities = QuantitySerializer(many=True, read_only=True)
     latest_assessment = AssessmentBriefSerializer(
         source="shown_assessment",
         read_only=True,
         allow_null=True,
         help_text="The assessment that set the status shown (null when unverified).",
     )
-    first_reported_at = serializers.DateTimeField(read_only=True, allow_null=True)
     appearance_count = serializers.IntegerField(read_only=True)
-    source_count = serializers.IntegerField(read_only=True)
-    counter_claim_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Claim
@@ -407,15 +408,9 @@ class ClaimListSerializer(ClaimFieldsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClaimSerializer(ClaimFieldsMixin, serializers.ModelSerializer):
+class ClaimSerializer(ClaimFieldsSerializer, serializers.ModelSerializer):
     """A claim with everything a script needs, from the ``for_detail()`` read path."""
 
-    claimant = ActorBriefSerializer(read_only=True)
-    status = serializers.SerializerMethodField(
-        help_text="The current status, or with ``as_of`` the status on that day."
-    )
-    period = serializers.SerializerMethodField()
-    quantities = QuantitySerializer(many=True, read_only=True)
     appearances = AppearanceSerializer(many=True, read_only=True)
     actors = ActorBriefSerializer(many=True, read_only=True)
     places = PlaceBriefSerializer(many=True, read_only=True)
@@ -427,9 +422,6 @@ class ClaimSerializer(ClaimFieldsMixin, serializers.ModelSerializer):
         allow_null=True,
         help_text="The assessment that set the status shown (null when unverified).",
     )
-    first_reported_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    source_count = serializers.IntegerField(read_only=True)
-    counter_claim_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Claim
