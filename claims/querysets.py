@@ -463,7 +463,6 @@ class ClaimQuerySet(models.QuerySet):
             .with_counts()
             .prefetch_related(
                 Prefetch("claimant__roles", queryset=ActorQuerySet._roles()),
-                "claimant__aliases",
                 Prefetch(
                     "appearances", queryset=appearances.order_by("source__published_at", "id")
                 ),

@@ -406,8 +406,8 @@ CLAIM_LIST_QUERIES = 3
 #   1 quantities, 1 appearances (+ source, outlet, excerpt), 1 chains (+ actor, outlet, source)
 #   1 relations out, 1 relations in (+ other claim and claimant)
 #   1 assessments, 1 their evidence, 1 evidence, 1 actors, 1 places, 1 topics
-#   1 claimant roles, 1 claimant aliases
-CLAIMS_COMPLETE_QUERIES = 15
+#   1 claimant roles
+CLAIMS_COMPLETE_QUERIES = 14
 
 LIST_BUDGETS = [
     ("/api/v1/claims/", CLAIM_LIST_QUERIES),

@@ -164,7 +164,6 @@ def _read_like_a_list_page(claims) -> list:
 def _read_like_a_claim_page(claim: Claim) -> list:
     seen = [claim.claimant.name, claim.claimant.affiliation, claim.merged_into]
     seen += [(role.title, role.organisation) for role in claim.claimant.roles.all()]
-    seen += [alias.name for alias in claim.claimant.aliases.all()]
     for appearance in claim.appearances.all():
         seen += [appearance.source.title, appearance.source.outlet.name, appearance.excerpt]
         seen += [
@@ -209,12 +208,12 @@ def test_for_detail_query_count_does_not_grow_with_related_rows(
 ):
     claim = _claim_with_related_rows(related)
     # 1 the claim with claimant, affiliation, merged_into and counts; 2 claimant roles with
-    # organisations; 3 claimant aliases; 4 appearances with source, outlet, excerpt; 5 their
-    # chains with actor, outlet, source; 6 quantities; 7 relations out with the other claim
-    # and its claimant; 8 relations in, the same; 9 assessments with assessor; 10 their
-    # evidence with source and excerpt; 11 evidence with source, outlet, excerpt, adder;
-    # 12 actors; 13 places with parent; 14 topics.
-    with django_assert_max_num_queries(14):
+    # organisations; 3 appearances with source, outlet, excerpt; 4 their chains with actor,
+    # outlet, source; 5 quantities; 6 relations out with the other claim and its claimant;
+    # 7 relations in, the same; 8 assessments with assessor; 9 their evidence with source
+    # and excerpt; 10 evidence with source, outlet, excerpt, adder; 11 actors; 12 places
+    # with parent; 13 topics.
+    with django_assert_max_num_queries(13):
         detail = Claim.objects.for_detail().get(pk=claim.pk)
         seen = _read_like_a_claim_page(detail)
     assert detail.appearance_count == related
