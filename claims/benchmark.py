@@ -258,7 +258,7 @@ class Server:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         try:
             # A script asks the API for JSON, a browser asks a page for HTML; an API
-            # request accepting HTML would be measuring DRF's browsable page.
+            # request that preferred HTML would be answered with DRF's browsable page.
             accept = "application/json" if path.startswith("/api/") else "text/html"
             connection.request("GET", path, headers={"Accept": accept})
             response = connection.getresponse()
