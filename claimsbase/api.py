@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
@@ -116,6 +117,9 @@ def exception_handler(exc, context):
 
     if isinstance(exc, (DjangoValidationError, ProtectedError, RestrictedError)):
         exc = _from_django(exc)
+    elif isinstance(exc, ObjectDoesNotExist):
+        # The record was deleted by another request between reading and locking it.
+        exc = Http404("No such record: it was deleted meanwhile.")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

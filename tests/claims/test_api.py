@@ -606,3 +606,18 @@ def test_a_claim_keeps_its_external_id_and_a_repeat_is_a_conflict(editor_client)
     assert "already recorded" in again.json()["detail"]
     assert_status(elsewhere, 201)
     assert Claim.objects.filter(external_id="m-1").count() == 2
+
+
+def test_patch_of_a_claim_deleted_meanwhile_is_404(editor_client, monkeypatch):
+    """Another request deletes the claim between the view reading it and the service locking it."""
+    claim = ClaimFactory(statement="Original.")
+    real_lock = Claim.lock_version
+
+    def deleted_meanwhile(self, expected_version):
+        Claim.objects.filter(pk=self.pk).delete()
+        return real_lock(self, expected_version)
+
+    monkeypatch.setattr(Claim, "lock_version", deleted_meanwhile)
+    response = patch(editor_client, f"/api/v1/claims/{claim.pk}/", {})
+    assert_status(response, 404)
+    assert response.json()["code"] == "not_found"
