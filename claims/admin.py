@@ -121,7 +121,7 @@ class ActorAdmin(NamesAdminMixin, ServiceAdmin):
     autocomplete_fields = ("affiliation",)
     readonly_fields = RECORD_FIELDS
     fieldsets = (
-        (None, {"fields": ("name", "kind", "affiliation", "description")}),
+        (None, {"fields": ("name", "kind", "affiliation", "description", "reliability")}),
         RECORD_FIELDSET,
     )
     inlines = [ActorAliasInline, ActorRoleInline]

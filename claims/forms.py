@@ -20,9 +20,18 @@ from claims.models import (
     Topic,
     VerificationStatus,
 )
+from claimsbase.filters import RecordPicker
 from sources.models import Reliability, Source
 
-RELIABILITY_CHOICES = [("", "From the outlet that first reported the claim"), *Reliability.choices]
+RELIABILITY_CHOICES = [("", "From whoever the claim comes from"), *Reliability.choices]
+# No stance is assumed: evidence recorded as supporting by default would
+# silently turn a refutation into support when the analyst does not notice.
+# Sources are found by their title, outlet and date as one types, never by number.
+SOURCE_PICKER = RecordPicker(
+    search_url="sources-api:source-list", queryset=Source.objects.select_related("outlet")
+)
+SOURCE_HELP = "Type words of its title; the list shows each source's outlet and date."
+STANCE_CHOICES = [("", "Choose: supports, refutes or context"), *Evidence.Stance.choices]
 
 
 class AssessmentForm(forms.Form):
@@ -38,7 +47,10 @@ class AssessmentForm(forms.Form):
     reliability = forms.ChoiceField(
         choices=RELIABILITY_CHOICES,
         required=False,
-        help_text="Admiralty grade (A–F) of the reporting source's reliability.",
+        help_text=(
+            "Admiralty grade (A–F) of whoever the claim comes from: proposed from the first "
+            "step of its attribution chain, or from the claimant, not from the relaying outlet."
+        ),
     )
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -72,24 +84,30 @@ class AssessmentWithEvidenceForm(AssessmentForm):
     """The claim page's assess form: the admin's fields plus one optional piece of evidence."""
 
     evidence_stance = forms.ChoiceField(
-        label="Evidence stance",
-        choices=Evidence.Stance.choices,
-        initial=Evidence.Stance.SUPPORTS,
-        required=False,
+        label="Evidence stance", choices=STANCE_CHOICES, required=False
     )
     evidence_url = forms.URLField(
         label="Evidence URL", required=False, max_length=2000, assume_scheme="https"
     )
     evidence_source = forms.ModelChoiceField(
-        label="Evidence source (number)",
-        queryset=Source.objects.only("id", "title"),
+        label="Evidence source",
+        queryset=Source.objects.all(),
         required=False,
-        widget=forms.NumberInput,
-        help_text="The number of a recorded source, as shown on its page.",
+        widget=SOURCE_PICKER,
+        help_text=SOURCE_HELP,
     )
     evidence_note = forms.CharField(
         label="Evidence note", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self):
+        data = super().clean()
+        given = data.get("evidence_url") or data.get("evidence_source")
+        if given and not data.get("evidence_stance"):
+            self.add_error(
+                "evidence_stance", "Say whether this evidence supports or refutes the claim."
+            )
+        return data
 
     def evidence(self) -> list[dict]:
         """The evidence rows for ``claim_assess``: one if a URL or a source was given."""
@@ -98,7 +116,7 @@ class AssessmentWithEvidenceForm(AssessmentForm):
             return []
         return [
             {
-                "stance": data.get("evidence_stance") or Evidence.Stance.CONTEXT,
+                "stance": data["evidence_stance"],
                 "url": data.get("evidence_url", ""),
                 "source": data.get("evidence_source"),
                 "note": data.get("evidence_note", ""),
@@ -129,14 +147,14 @@ class ClaimLinkForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    stance = forms.ChoiceField(label="Stance", choices=Evidence.Stance.choices)
+    stance = forms.ChoiceField(label="Stance", choices=STANCE_CHOICES)
     url = forms.URLField(label="URL", required=False, max_length=2000, assume_scheme="https")
     source = forms.ModelChoiceField(
-        label="Source (number)",
-        queryset=Source.objects.only("id", "title"),
+        label="Source",
+        queryset=Source.objects.all(),
         required=False,
-        widget=forms.NumberInput,
-        help_text="The number of a recorded source, as shown on its page.",
+        widget=SOURCE_PICKER,
+        help_text=SOURCE_HELP,
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -110,6 +110,15 @@ class Actor(TrackedModel):
         help_text="The organisation or side this actor belongs to.",
     )
     description = models.TextField(blank=True)
+    reliability = models.CharField(
+        max_length=1,
+        choices=Reliability.choices,
+        default=Reliability.F,
+        help_text=(
+            "Admiralty grade (A–F) of this actor as a source of information; a claim it "
+            "originates is graded with it unless the analyst says otherwise."
+        ),
+    )
 
     objects = ActorQuerySet.as_manager()
     history = HistoricalRecords()
@@ -126,6 +135,11 @@ class Actor(TrackedModel):
                 condition=Q(kind__in=ActorKind.values),
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message="Choose an actor kind from the list.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reliability__in=Reliability.values),
+                name="%(app_label)s_%(class)s_reliability_valid",
+                violation_error_message="Reliability must be a grade from A to F.",
             ),
         ]
 
@@ -988,7 +1002,8 @@ class Evidence(TrackedModel):
         related_name="evidence",
         help_text="The assessment that rests on this evidence, if any.",
     )
-    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
+    # No default: whether evidence supports or refutes is always the analyst's choice.
+    stance = models.CharField(max_length=10, choices=Stance.choices)
     source = models.ForeignKey(
         "sources.Source", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
     )

@@ -32,7 +32,7 @@ from claims.models import (
 )
 from claimsbase import search
 from claimsbase.services import record_save
-from sources.models import Excerpt, Source
+from sources.models import Excerpt, Reliability, Source
 from sources.services import excerpt_create
 
 CLAIM_FIELDS = ("statement", "claimant", "asserted_on", "period_start", "period_end", "notes")
@@ -189,14 +189,25 @@ def appearance_add(
 # --- assessments ---------------------------------------------------------
 
 
-def _default_reliability(claim: Claim) -> str:
-    """The reliability grade of the outlet that first reported the claim, or F."""
-    first = (
-        claim.appearances.select_related("source__outlet")
-        .order_by("source__published_at", "id")
+def originator_reliability(claim: Claim) -> str:
+    """The reliability grade of whoever the claim comes from, the default of its grade.
+
+    That is the first step of the attribution chain of its earliest
+    appearance (the speaker, an actor or an outlet), or the claimant itself
+    where no chain is recorded; not the outlet that relayed it, which would
+    grade a general's claim by the news agency's reliability. F (cannot be
+    judged) when nothing is known.
+    """
+    step = (
+        AttributionStep.objects.filter(appearance__claim=claim, position=0)
+        .select_related("actor", "outlet")
+        .order_by("appearance__source__published_at", "appearance_id")
         .first()
     )
-    return first.source.outlet.reliability if first else "F"
+    originator = step and (step.actor or step.outlet)
+    if originator is None:
+        originator = Actor.objects.filter(pk=claim.claimant_id).only("reliability").first()
+    return originator.reliability if originator else Reliability.F
 
 
 def _claim_refresh_status(claim: Claim, *, reason: str) -> None:
@@ -239,7 +250,7 @@ def claim_assess(
         claim=claim,
         status=status,
         credibility=credibility,
-        reliability=reliability or _default_reliability(claim),
+        reliability=reliability or originator_reliability(claim),
         rationale=rationale,
         assessed_by=_signed_in(by),
         assessed_at=assessed_at or now,
@@ -262,7 +273,7 @@ def evidence_add(
     *,
     claim: Claim,
     by,
-    stance: str = Evidence.Stance.CONTEXT,
+    stance: str,
     source: Source | None = None,
     excerpt: Excerpt | None = None,
     url: str = "",

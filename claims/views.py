@@ -19,7 +19,7 @@ from claims.filters import ClaimFilterSet
 from claims.forms import AssessmentWithEvidenceForm, ClaimCompareForm, ClaimLinkForm, EvidenceForm
 from claims.models import Actor, Claim, Place, Topic
 from claims.querysets import audit_trail
-from claims.services import claim_assess, claims_link, evidence_add
+from claims.services import claim_assess, claims_link, evidence_add, originator_reliability
 from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
@@ -69,7 +69,9 @@ class ClaimDetailView(ReadPermissionMixin, DetailView):
             **kwargs,
         )
         if context["can_assess"]:
-            context["assess_form"] = AssessmentWithEvidenceForm()
+            context["assess_form"] = AssessmentWithEvidenceForm(
+                initial={"reliability": originator_reliability(claim)}
+            )
         if context["can_link"]:
             context["link_form"] = ClaimLinkForm(claim=claim)
         if context["can_add_evidence"]:
@@ -121,6 +123,10 @@ class ClaimAssessView(ClaimActionView):
         "evidence.0.note": "evidence_note",
         "evidence.0.stance": "evidence_stance",
     }
+
+    def get_initial(self) -> dict[str, Any]:
+        # Proposed, shown and changeable: the grade of whoever the claim comes from.
+        return {"reliability": originator_reliability(self.claim)}
 
     def perform(self, form):
         data = form.cleaned_data

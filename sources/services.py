@@ -49,24 +49,80 @@ def source_update(*, source: Source, expected_version: int | None = None, **chan
     return source
 
 
+# Characters that a quote typed or pasted by an editor often has in another form
+# than the article: typographic quotes and apostrophes, dashes, odd spaces.
+_FOLDED = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-",
+    }
+)  # fmt: skip
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` with quotes and dashes in plain form and each run of whitespace as one space.
+
+    Also returns, for each character of the folded text, its offset in
+    ``text``, so a match in the folded text maps back to the exact characters.
+    """
+    folded, origins = [], []
+    for offset, char in enumerate(text.translate(_FOLDED)):
+        if char.isspace():
+            if folded and folded[-1] == " ":
+                continue
+            char = " "
+        folded.append(char)
+        origins.append(offset)
+    return "".join(folded), origins
+
+
+def quote_spans(body: str, exact: str) -> list[tuple[int, int]]:
+    """Every ``(start, end)`` of ``exact`` in ``body``; compared after folding if never exact.
+
+    An editor's quote with a typographic apostrophe, a different dash or a
+    line break where the article has a space still finds its words, and the
+    span points at the body's own characters.
+    """
+    spans = [(start, start + len(exact)) for start in _occurrences(body, exact)]
+    if spans or not exact.strip():
+        return spans
+    folded_body, origins = _folded(body)
+    folded_quote = _folded(exact.strip())[0]
+    return [
+        (origins[start], origins[start + len(folded_quote) - 1] + 1)
+        for start in _occurrences(folded_body, folded_quote)
+    ]
+
+
 def excerpt_build(*, source: Source, exact: str, start: int | None = None) -> Excerpt:
     """An excerpt anchoring a quote in ``source``'s body, checked but not saved.
 
     With ``start`` the quote must be at that offset. Without it, the quote
     must occur exactly once, so that the excerpt cannot silently point at
-    the wrong occurrence. Needs no query, so a batch import anchors many
+    the wrong occurrence. The quote is compared after folding typographic
+    quotes, dashes and whitespace (``quote_spans``); the excerpt keeps the
+    body's exact characters. Needs no query, so a batch import anchors many
     quotes with the rules ``excerpt_create`` keeps for one.
     """
-    if start is None:
-        first = source.body.find(exact) if exact else -1
-        if first < 0:
-            raise ValidationError({"exact": "This text does not occur in the source's body."})
-        if source.body.find(exact, first + 1) >= 0:
-            raise ValidationError(
-                {"exact": "This text occurs more than once in the source; give its start offset."}
-            )
-        start = first
-    excerpt = Excerpt(source=source, exact=exact, start=start, end=start + len(exact))
+    spans = quote_spans(source.body, exact) if exact else []
+    if start is not None:
+        # Not at that offset: kept as typed, so that clean() refuses it.
+        spans = [span for span in spans if span[0] == start]
+        end = spans[0][1] if spans else start + len(exact)
+    elif not spans:
+        raise ValidationError({"exact": "This text does not occur in the source's body."})
+    elif len(spans) > 1:
+        raise ValidationError(
+            {"exact": "This text occurs more than once in the source; give its start offset."}
+        )
+    else:
+        start, end = spans[0]
+    if spans:
+        exact = source.body[start:end]
+    excerpt = Excerpt(source=source, exact=exact, start=start, end=end)
     excerpt.clean()  # the quote is at its offsets; records the prefix and suffix
     return excerpt
 

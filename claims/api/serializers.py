@@ -123,6 +123,7 @@ class ActorSerializer(serializers.ModelSerializer):
             "kind",
             "affiliation",
             "description",
+            "reliability",
             "aliases",
             "claim_count",
             "version",
@@ -144,6 +145,7 @@ class ActorDetailSerializer(serializers.ModelSerializer):
             "kind",
             "affiliation",
             "description",
+            "reliability",
             "aliases",
             "roles",
             "members",
@@ -161,7 +163,7 @@ class ActorWriteSerializer(WriteSerializer):
 
     class Meta:
         model = Actor
-        fields = ["name", "kind", "affiliation", "description"]
+        fields = ["name", "kind", "affiliation", "description", "reliability"]
         validators = []
 
 

@@ -120,8 +120,14 @@
     });
   }
 
+  // A record as a picker lists it: its name, and for a source its outlet and day,
+  // so that two sources with similar titles can be told apart.
   function recordName(record) {
-    return record.name || record.title || ("#" + record.id);
+    var name = record.name || record.title || ("#" + record.id);
+    var outlet = record.outlet && (record.outlet.name || "");
+    var day = (record.published_at || "").slice(0, 10);
+    var where = [outlet, day].filter(Boolean).join(", ");
+    return where ? name + " — " + where : name;
   }
 
   function enhanceRecordPicker(picker) {

@@ -46,7 +46,7 @@ def patch(client, url, data, **headers):
 
 
 def test_claim_representation_is_complete_on_its_own(client):
-    gerasimov = ActorFactory(name="Valery Gerasimov")
+    gerasimov = ActorFactory(name="Valery Gerasimov", reliability="D")
     putin = ActorFactory(name="Vladimir Putin")
     kursk = PlaceFactory(name="Kursk Oblast", kind="region")
     topic = TopicFactory(name="Kursk incursion")
@@ -198,8 +198,8 @@ def test_claim_representation_is_complete_on_its_own(client):
             "claim": claim.pk,
             "status": {"code": "disputed", "label": "Disputed"},
             "credibility": 6,
-            "reliability": "C",
-            "grade": "C6",
+            "reliability": "D",
+            "grade": "D6",
             "rationale": "No independent confirmation.",
             "assessed_by": None,
             "assessed_at": body["latest_assessment"]["assessed_at"],

@@ -294,13 +294,58 @@ def test_assessments_are_appended_and_never_edited(db, analyst):
     assert Assessment.objects.earliest().status == "in_review"
 
 
-def test_assessment_takes_the_reliability_of_the_first_reporting_outlet(db, analyst):
-    claim = ClaimFactory()
-    AppearanceFactory(claim=claim, source=SourceFactory(outlet=OutletFactory(reliability="B")))
+def test_assessment_takes_the_reliability_of_the_first_step_of_the_chain_not_the_relay(db, analyst):
+    general = ActorFactory(name="Valery Gerasimov", reliability="D")
+    claim = ClaimFactory(claimant=general)
+    reuters = SourceFactory(outlet=OutletFactory(name="Reuters", reliability="B"))
+    appearance = AppearanceFactory(claim=claim, source=reuters)
+    AttributionStepFactory(appearance=appearance, position=0, actor=general)
+    AttributionStepFactory(appearance=appearance, position=1, actor=None, outlet=reuters.outlet)
     assessment = claim_assess(
-        claim=claim, by=analyst, status="verified", credibility=2, rationale="Confirmed."
+        claim=claim, by=analyst, status="disputed", credibility=3, rationale="Not confirmed."
     )
-    assert (assessment.grade, assessment.assessed_by) == ("B2", analyst)
+    assert (assessment.grade, assessment.assessed_by) == ("D3", analyst)
+
+
+def test_assessment_of_a_claim_first_published_by_an_outlet_takes_the_outlets_grade(db, analyst):
+    claim = ClaimFactory(claimant=ActorFactory(reliability="E"))
+    appearance = AppearanceFactory(
+        claim=claim, source=SourceFactory(outlet=OutletFactory(reliability="B"))
+    )
+    AttributionStepFactory(
+        appearance=appearance, position=0, actor=None, outlet=OutletFactory(reliability="A")
+    )
+    assessment = claim_assess(
+        claim=claim, by=analyst, status="verified", credibility=2, rationale="Seen."
+    )
+    assert assessment.grade == "A2"
+
+
+def test_assessment_without_a_chain_takes_the_claimants_grade_and_the_analyst_may_override(
+    db, analyst
+):
+    claim = ClaimFactory(claimant=ActorFactory(reliability="C"))
+    AppearanceFactory(claim=claim, source=SourceFactory(outlet=OutletFactory(reliability="B")))
+    proposed = claim_assess(
+        claim=claim, by=analyst, status="in_review", credibility=4, rationale="Checking."
+    )
+    chosen = claim_assess(
+        claim=claim,
+        by=analyst,
+        status="verified",
+        credibility=2,
+        reliability="A",
+        rationale="Seen.",
+    )
+    assert (proposed.grade, chosen.grade) == ("C4", "A2")
+
+
+def test_evidence_needs_a_stance(db, analyst):
+    claim = ClaimFactory()
+    with pytest.raises(TypeError):
+        evidence_add(claim=claim, by=analyst, url="https://example.org/x")  # no default stance
+    with refused(Evidence, "This field cannot be blank.", field="stance"):
+        evidence_add(claim=claim, by=analyst, stance="", url="https://example.org/x")
 
 
 def test_a_bad_evidence_row_leaves_no_assessment_and_no_status_change(db, analyst):
@@ -674,7 +719,7 @@ def test_nothing_can_be_added_to_a_merged_claim(db, analyst, editor):
     with refused(Appearance, message):
         appearance_add(claim=duplicate, source=SourceFactory())
     with refused(Evidence, message):
-        evidence_add(claim=duplicate, by=analyst, url="https://example.org/x")
+        evidence_add(claim=duplicate, by=analyst, stance="supports", url="https://example.org/x")
 
 
 def _merged_count() -> int:

@@ -38,7 +38,7 @@ QUOTE = "regained control of 24 settlements"
 @pytest.fixture
 def gains(db):
     """The Gerasimov claim of the worked example, reported by TASS via novinite.com."""
-    gerasimov = ActorFactory(name="Valery Gerasimov")
+    gerasimov = ActorFactory(name="Valery Gerasimov", reliability="D")
     ActorRoleFactory(
         actor=gerasimov, title="Chief of the General Staff", start=datetime.date(2012, 11, 9)
     )
@@ -120,7 +120,7 @@ def test_claim_page_shows_assessment_timeline_with_grade_rationale_and_evidence(
     page = client.get(gains.get_absolute_url()).content.decode()
 
     assert 'class="badge status-disputed">Disputed</span>' in page
-    assert ">C3</abbr>" in page  # novinite.com (C) first reported it, credibility 3
+    assert ">D3</abbr>" in page  # Gerasimov (D) originated it, credibility 3
     assert "Only the claimant&#x27;s side reports it." in page
     assert "https://isw.example/kursk" in page
     assert "ana-analyst" in page
@@ -353,8 +353,47 @@ def test_assess_by_analyst_records_the_judgement_with_evidence(analyst_client, g
     gains.refresh_from_db()
     assert gains.status == "disputed"
     assessment = Assessment.objects.get(claim=gains)
-    assert assessment.grade == "C3"
+    assert assessment.grade == "D3"  # Gerasimov's own grade, not TASS's or novinite's
     assert assessment.evidence.get().url == "https://isw.example/kursk"
+
+
+def test_assess_form_proposes_the_originators_grade_and_finds_sources_by_title(
+    analyst_client, gains
+):
+    form = analyst_client.get(reverse("claims:claim_assess", args=[gains.pk])).context["form"]
+    page = analyst_client.get(gains.get_absolute_url()).content.decode()
+
+    assert form["reliability"].value() == "D"
+    assert '<option value="D" selected>' in page
+    assert 'data-search-url="/api/v1/sources/"' in page
+    assert "Evidence source (number)" not in page
+
+
+def test_assess_with_evidence_but_no_stance_asks_for_one(analyst_client, gains):
+    response = analyst_client.post(
+        reverse("claims:claim_assess", args=[gains.pk]),
+        {
+            "status": "disputed",
+            "credibility": "3",
+            "rationale": "Not confirmed independently.",
+            "evidence_url": "https://isw.example/kursk",
+        },
+    )
+
+    assert_status(response, 200)
+    assert response.context["form"].errors["evidence_stance"] == [
+        "Say whether this evidence supports or refutes the claim."
+    ]
+    assert not Assessment.objects.exists()
+
+
+def test_evidence_form_has_no_stance_chosen_in_advance(analyst_client, gains):
+    url = reverse("claims:evidence_add", args=[gains.pk])
+    response = analyst_client.post(url, {"url": "https://isw.example/kursk"})
+
+    assert_status(response, 200)
+    assert response.context["form"].errors["stance"] == ["This field is required."]
+    assert not gains.evidence.exists()
 
 
 def test_assess_without_rationale_shows_the_error_next_to_the_field(analyst_client, gains):

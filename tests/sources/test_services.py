@@ -81,6 +81,25 @@ def test_excerpt_create_refuses_a_start_where_the_quote_is_not(db):
         excerpt_create(source=source, exact=QUOTE, start=0)
 
 
+def test_excerpt_create_matches_a_quote_typed_with_other_quotes_dashes_and_spaces(db):
+    body = (
+        "The ministry said \u201cthe enemy\u2019s losses\u201d \u2014 over\u00a0200 \u2014 "
+        "were confirmed."
+    )
+    source = SourceFactory(body=body)
+    excerpt = excerpt_create(
+        source=source, exact="\"the enemy's losses\" - over\n 200 -  were confirmed"
+    )
+    assert excerpt.exact == body[excerpt.start : excerpt.end]
+    assert excerpt.exact == body[body.index("\u201c") : -1]  # the article's own characters
+
+
+def test_excerpt_create_still_refuses_other_words_after_folding(db):
+    source = SourceFactory(body="The ministry said \u201cthe enemy\u2019s losses\u201d were high.")
+    with refused(Excerpt, "This text does not occur in the source's body.", field="exact"):
+        excerpt_create(source=source, exact="the enemy's gains")
+
+
 # --- re-anchoring after a body correction ------------------------------------
 
 
