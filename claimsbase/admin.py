@@ -9,11 +9,14 @@ belongs to, so bad input is a form error and never a 500.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -130,6 +133,31 @@ def adopt(obj, saved) -> None:
     vars(obj).update(vars(saved))
 
 
+class DayOrMomentField(forms.SplitDateTimeField):
+    """A date and time where the time may be left empty: the day's midnight is taken.
+
+    Articles often give only their day of publication; the admin's split
+    widget would otherwise refuse it with "Enter a valid time".
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        self.fields[1].required = False
+
+    def compress(self, data_list):
+        if data_list and data_list[0] is not None and data_list[1] in self.empty_values:
+            data_list = [data_list[0], datetime.time()]
+        return super().compress(data_list)
+
+
+# The admin's date-time fields: https assumed for a URL typed without a scheme
+# (Django 6's default), and a day accepted without a time.
+SERVICE_FORMFIELDS = {
+    models.URLField: {"assume_scheme": "https"},
+    models.DateTimeField: {"form_class": DayOrMomentField, "widget": AdminSplitDateTime},
+}
+
+
 class ServiceInline:
     """An inline whose rows are saved by ``save_row``/``delete_row``.
 
@@ -137,7 +165,7 @@ class ServiceInline:
     inlines whose rows carry a rule override them with the service that keeps it.
     """
 
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = SERVICE_FORMFIELDS
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -171,8 +199,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
     """
 
     change_form_template = "admin/claimsbase/change_form.html"
-    # A URL typed without a scheme is taken as https (Django 6's default).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = SERVICE_FORMFIELDS
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

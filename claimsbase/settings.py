@@ -224,6 +224,12 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # measures every figure against. Never on in production.
 BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
 
+# Ingest: whether the server may fetch an article's URL itself (off by default:
+# many deployments may not reach the web, or must not be made to fetch for others),
+# and the largest page or uploaded file it reads.
+INGEST_FETCH_URLS = env_bool("INGEST_FETCH_URLS", False)
+INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 5 * 1024 * 1024)
+
 # Production hardening; every flag can be set from the environment and the
 # defaults follow DEBUG so that `check --deploy` passes with DEBUG off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

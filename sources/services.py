@@ -7,12 +7,19 @@ these, so a rule holds whichever door an edit comes through.
 
 from __future__ import annotations
 
+import datetime
+import re
+import urllib.request
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from sources.models import Excerpt, Source
+from sources.models import Excerpt, Outlet, Source, content_hash, normalize_url
 
 
 @transaction.atomic
@@ -27,6 +34,158 @@ def source_ingest(*, cites: list[Source] | None = None, **fields) -> Source:
     if cites:
         source.cites.set(cites)
     return source
+
+
+# --- ingesting a document: pasted text, a saved HTML page, or a URL -------------
+
+_HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)", re.I)
+
+
+def document_read(html: str, *, url: str = "") -> dict[str, Any]:
+    """The title, author, language, publication day, site and text of an HTML page.
+
+    The article's text is told from menus, footers and comments by
+    trafilatura; nothing is fetched. Keys whose value the page does not
+    give are left out, so an editor's own values can fill them.
+    """
+    import trafilatura  # imported on use: it loads lxml and its tables
+
+    document = trafilatura.bare_extraction(
+        html, url=url or None, with_metadata=True, include_comments=False, include_tables=False
+    )
+    found = document.as_dict() if document is not None else {}
+    body = (found.get("text") or "").strip()
+    title = (found.get("title") or "").strip()
+    # trafilatura keeps the headline as the text's first line; the body starts after it.
+    if title and body.startswith(title + "\n"):
+        body = body[len(title) + 1 :].lstrip()
+    language = found.get("language") or ""
+    if not language and (match := _HTML_LANG.search(html[:5000])):
+        language = match.group(1)
+    read = {
+        "title": title[:500],
+        "author": (found.get("author") or "")[:200],
+        "language": language.lower()[:16],
+        "published": found.get("date") or "",
+        "site": found.get("sitename") or "",
+        "body": body,
+    }
+    return {key: value for key, value in read.items() if value}
+
+
+def _fetched(url: str) -> str:
+    """The HTML at ``url``, where the server may fetch pages (``INGEST_FETCH_URLS``)."""
+    if not settings.INGEST_FETCH_URLS:
+        raise ValidationError(
+            {"url": "This server does not fetch pages; paste the text or upload the saved page."}
+        )
+    request = urllib.request.Request(url, headers={"User-Agent": "claimsbase ingest"})
+    limit = settings.INGEST_MAX_BYTES
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 (http(s) only)
+            data = response.read(limit + 1)
+            charset = response.headers.get_content_charset() or "utf-8"
+    except (OSError, ValueError) as error:
+        raise ValidationError({"url": f"The page could not be fetched: {error}."}) from None
+    if len(data) > limit:
+        raise ValidationError({"url": "The page is larger than this server accepts."})
+    return data.decode(charset, errors="replace")
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def _outlet_for(url: str, site: str) -> Outlet | None:
+    """The outlet whose domain is the URL's host, else a new one named after it."""
+    host = _host(url)
+    if not host:
+        return None
+    outlet = Outlet.objects.filter(domain__in=[host, f"www.{host}"]).order_by("pk").first()
+    if outlet is None:
+        name = site if site and not Outlet.objects.filter(name=site).exists() else host
+        outlet = Outlet(name=name, domain=host)
+        outlet.save_validated(reason="Created from a source's URL")
+    return outlet
+
+
+def _moment(value: datetime.date | datetime.datetime | str | None) -> datetime.datetime | None:
+    """A publication moment from a date-time, a bare date (taken as its midnight) or ISO text."""
+    if not value:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(
+                {"published_at": "Enter a date (2025-03-13) or a date and time."}
+            ) from None
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time())
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _already_recorded(url: str, body: str) -> Source | None:
+    lookups = []
+    if url and (normalized := normalize_url(url)):
+        lookups.append({"normalized_url": normalized})
+    if body and (digest := content_hash(body)):
+        lookups.append({"content_hash": digest})
+    for lookup in lookups:
+        if found := Source.objects.filter(**lookup).first():
+            return found
+    return None
+
+
+@transaction.atomic
+def source_ingest_document(
+    *,
+    text: str = "",
+    html: str = "",
+    url: str = "",
+    outlet: Outlet | None = None,
+    **fields: Any,
+) -> tuple[Source, bool]:
+    """A new source from pasted text, a saved HTML page or a URL, or the one already recorded.
+
+    Returns ``(source, created)``: a URL or a text already recorded gives the
+    existing source rather than an error, so an editor who pastes an article
+    twice lands on it. What the editor typed (``fields``: title, author,
+    language, published_at, kind, notes) wins over what the page says; the
+    outlet is the one given, or found (or created) from the URL's domain.
+    A publication date without a time is taken as that day's midnight.
+    """
+    text = text.replace("\r\n", "\n").strip()
+    fetched = bool(url and not text and not html)
+    if fetched:
+        html = _fetched(url)
+    read = document_read(html, url=url) if html else {}
+    body = text or read.get("body", "")
+    if not body:
+        raise ValidationError(
+            {"text": "Paste the article's text, upload its saved page, or give its URL."}
+        )
+    if existing := _already_recorded(url, body):
+        return existing, False
+    outlet = outlet or _outlet_for(url, read.get("site", ""))
+    if outlet is None:
+        raise ValidationError(
+            {"outlet": "Choose the outlet, or give the article's URL so that it can be found."}
+        )
+    given = {name: value for name, value in fields.items() if value not in (None, "")}
+    first_line = body.split("\n", 1)[0].strip()
+    values = {
+        "title": read.get("title") or first_line[:200],
+        "author": read.get("author", ""),
+        "language": read.get("language") or "en",
+        "published_at": read.get("published"),
+        **given,
+    }
+    values["published_at"] = _moment(values.get("published_at"))
+    if html:
+        values.setdefault("retrieved_at", timezone.now())
+    return source_ingest(outlet=outlet, url=url, body=body, **values), True
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
@@ -19,9 +20,12 @@ from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
 from sources.filters import OutletFilterSet, SourceFilterSet
+from sources.forms import SourceIngestForm
 from sources.models import Outlet, Source
+from sources.services import source_ingest_document
 
 CAPTURE = "claims.add_claim"
+INGEST = "sources.add_source"
 
 
 class SourceListView(FilteredListView):
@@ -34,6 +38,9 @@ class SourceListView(FilteredListView):
         "title": "Title",
     }
     default_ordering = "-published_at"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        return super().get_context_data(can_ingest=can(self.request.user, INGEST), **kwargs)
 
     def get_base_queryset(self):
         return Source.objects.for_list()
@@ -75,6 +82,23 @@ class SourceDetailView(ReadPermissionMixin, DetailView):
             context["form"] = ClaimCaptureForm()
             context["quantity_formset"] = QuantityFormSet(prefix="quantities")
         return context
+
+
+class SourceIngestView(ServiceFormView):
+    """A new source from pasted text, a saved page or a URL; then on to its claims."""
+
+    permission_required = INGEST
+    form_class = SourceIngestForm
+    template_name = "sources/source_ingest.html"
+    error_fields = {"body": "text"}
+
+    def perform(self, form):
+        source, created = source_ingest_document(**form.ingest_fields())
+        if created:
+            messages.success(self.request, "Source recorded. Select a claim in its text.")
+        else:
+            messages.info(self.request, "This article is already recorded: here it is.")
+        return source
 
 
 class ClaimCaptureView(ServiceFormView):
@@ -156,3 +180,4 @@ outlet_list = OutletListView.as_view()
 source_detail = SourceDetailView.as_view()
 outlet_detail = OutletDetailView.as_view()
 claim_capture = ClaimCaptureView.as_view()
+source_ingest = SourceIngestView.as_view()

@@ -161,6 +161,21 @@ def test_adding_a_source_goes_through_ingest_and_normalises_the_url(editor_clien
     assert record.history_user == editor
 
 
+def test_a_publication_day_without_a_time_is_accepted(editor_client):
+    response = _add_source(
+        editor_client,
+        outlet=OutletFactory().pk,
+        title="Gerasimov reports gains",
+        body=BODY,
+        published_at_0="2025-03-13",
+        published_at_1="",
+    )
+
+    admin_status(response, 302)
+    published = Source.objects.get().published_at
+    assert (published.date().isoformat(), published.hour, published.minute) == ("2025-03-13", 0, 0)
+
+
 def test_a_duplicate_url_is_a_form_error_and_writes_nothing(editor_client):
     existing = SourceFactory(url="https://novinite.com/articles/231")
 
