@@ -81,5 +81,8 @@ class SourceIngestForm(forms.Form):
             "html": data["html_file"],
             "url": data["url"],
             "outlet": data["outlet"],
-            **{name: data[name] for name in ("title", "author", "language", "published_at", "kind")},
+            **{
+                name: data[name]
+                for name in ("title", "author", "language", "published_at", "kind")
+            },
         }

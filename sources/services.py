@@ -79,10 +79,12 @@ def _fetched(url: str) -> str:
         raise ValidationError(
             {"url": "This server does not fetch pages; paste the text or upload the saved page."}
         )
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ValidationError({"url": "Only http and https pages are fetched."})
     request = urllib.request.Request(url, headers={"User-Agent": "claimsbase ingest"})
     limit = settings.INGEST_MAX_BYTES
     try:
-        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 (http(s) only)
+        with urllib.request.urlopen(request, timeout=15) as response:
             data = response.read(limit + 1)
             charset = response.headers.get_content_charset() or "utf-8"
     except (OSError, ValueError) as error:
