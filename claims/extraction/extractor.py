@@ -53,7 +53,9 @@ TITLE_WORDS = {
     "syrian", "chinese", "turkish", "yemeni", "egyptian", "saudi", "houthi", "kremlin",
 }
 ORGANISATION_WORDS = {
-    "ministry", "agency", "service", "authority", "council", "office", "committee", "party",
+    "hospital", "university", "centre", "center", "project", "observatory", "commission",
+    "network", "association", "foundation", "corporation", "airline", "tv", "radio",
+    "television", "newspaper", "times", "post", "institute", "school", "clinic", "ministry", "agency", "service", "authority", "council", "office", "committee", "party",
     "movement", "front", "organisation", "organization", "institute", "union", "bank", "company",
     "group", "news", "tass", "press", "media", "programme", "program", "fund", "red",
 }
@@ -268,15 +270,10 @@ class _Reader:
                 if text.endswith(("”", '"')) or text.startswith(("“", '"')):
                     break
                 group.insert(0, chunk)
-                if len(group) >= 3:
-                    break
-                first = speech.first_word(text)
-                if not text.lower().startswith(speech.RELATIVE_STARTS) and not (
-                    text[:1].islower() or first in ("a", "an", "the", "its", "his", "her")
-                ):
-                    break
-                if first in ("a", "an", "the") and not text.lower().startswith(speech.RELATIVE_STARTS):
-                    # "The UN's humanitarian coordinator for Sudan, Clementine Nkweta-Salami,"
+                # An apposition or a relative clause starts in lower case ("head of ...",
+                # "a spokesman for ...", "which denies ..."); the noun phrase it describes
+                # starts with a capital ("Andriy Kovalenko", "The UN's humanitarian coordinator").
+                if len(group) >= 3 or text[:1].isupper():
                     break
         else:
             group = [(last_start, last_end)]
@@ -294,8 +291,11 @@ class _Reader:
                 candidates.append((actor, (chunk_start, chunk_end)))
         if not candidates:
             return None, (group[0][0], group[-1][1])
+        # The person in "Russia's top general, Valery Gerasimov," is the speaker; a known
+        # record is a safer guess than a new one.
         people = [c for c in candidates if c[0].kind == "person"]
-        actor, _ = (people or candidates)[-1 if people else 0]
+        known_people = [c for c in people if not c[0].is_new]
+        actor, _ = (known_people or people or candidates)[-1 if people else 0]
         return actor, (group[0][0], group[-1][1])
 
     # ----------------------------------------------------------- reading one sentence
@@ -314,6 +314,7 @@ class _Reader:
         body = self.body
         cues = speech.find_cues(body, sentence.start, sentence.end, self.quotes)
         segments: list[_Segment] = []
+        relatives: list[_Segment] = []  # "The RSF, which denies ...": a claim inside another
         for cue in cues:
             before = body[sentence.start:cue.start]
             if cue.form.endswith("ing") or re.search(r"(?:^|[\s,])(?:and|but)\s+(?:\w+ly\s+|also\s+)?$",
@@ -338,8 +339,8 @@ class _Reader:
                 rel_end = body.find(",", cue.end, sentence.end)
                 rel_end = sentence.end if rel_end == -1 else rel_end
                 if antecedent is not None:
-                    segments.append(_Segment(rel_start, rel_end, cue.form, cue.start, cue.end,
-                                             antecedent, span, back_reference=True))
+                    relatives.append(_Segment(rel_start, rel_end, cue.form, cue.start, cue.end,
+                                              antecedent, span))
                 continue
             subject_start = sentence.start
             if segments:
@@ -376,7 +377,7 @@ class _Reader:
             segments.append(_Segment(start, sentence.end, cue.form, cue.start, cue.end, actor, span,
                                      back_reference=actor.how == "back-reference"))
         self.according_to(sentence, segments)
-        return segments
+        return sorted(segments + relatives, key=lambda segment: segment.start)
 
     def _has_subject(self, before: str, previous: _Segment) -> bool:
         """After "and"/"but": is a new speaker named ("..., but U.S. negotiators pushed for")?"""
@@ -411,6 +412,8 @@ class _Reader:
                 if words[0][:1].isupper() and len(words) > 1 and words[1].lower() in ("that",):
                     return False
                 words = words[1:]
+        if cue.base in speech.PARTICLE_VERBS:
+            return False  # "pushed for ...", "called for ...": the content follows
         if not words:
             return True
         return words[0].lower().strip(",.") in speech.ADVERBIAL_STARTS and len(words) <= 10
@@ -500,6 +503,14 @@ class _Reader:
         excluded = [segment.subject_span]
         if claimant is not None:
             excluded.append((claimant.start, claimant.end))
+        if segment.back_reference and claimant is not None and not segment.relays:
+            # "He also claimed ...", right after "According to TASS, Gerasimov reported ...".
+            for claim, paragraph in zip(reversed(self.claims), reversed(self.claim_paragraphs), strict=True):
+                if sentence.paragraph - paragraph > 1:
+                    break
+                if claim.claimant is not None and claim.claimant.name == claimant.name:
+                    segment.relays = [(9, relay) for relay in claim.relays]
+                    break
         relays = self.relays(segment, start, end, excluded)
         excluded += [(r.start, r.end) for r in relays]
         places = self.places(start, end, excluded)
@@ -579,6 +590,8 @@ class _Reader:
             position = start + match.start()
             if any(s <= position < e for s, e in excluded):
                 continue
+            if re.match(r"\s+of\s+[A-Z]", body[start + match.end():start + match.end() + 6]):
+                continue  # "the town of Shebekino" names the place itself
             kinds = ANAPHORS[match.group(1).lower()]
             low = bisect.bisect_left(self.place_starts, position)
             for mention in reversed(self.place_mentions[max(0, low - 30):low]):

@@ -104,13 +104,23 @@ INTRO_WORDS = {
     "according", "by", "when", "under", "for", "to", "until", "within", "throughout", "addressing",
     "writing", "responding", "if", "although", "though", "because", "instead", "later",
 }
-ADVERBIAL_STARTS = INTRO_WORDS | {
+# What may follow a verb of saying that closes its sentence ("..., X said on Tuesday, in a
+# statement"), as opposed to the content it introduces ("X said its fighters had ...").
+ADVERBIAL_STARTS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
-    "today", "late", "early", "via", "through", "citing", "adding", "without", "in", "on",
-    "overnight", "tonight", "repeatedly", "separately", "again", "publicly", "told",
+    "today", "late", "early", "earlier", "later", "via", "citing", "adding", "without", "in", "on",
+    "at", "overnight", "tonight", "repeatedly", "separately", "again", "publicly", "after",
+    "before", "during", "as", "while", "when", "according", "last", "this", "referring",
+    "speaking", "in", "quoting", "told",
 }
 RELATIVE_STARTS = ("which ", "who ", "whose ", "whom ", "speaking ", "citing ", "according ", "where ")
 
+# "MOSCOW, March 11 (Reuters) - ", "DEIR AL-BALAH, Gaza Strip (AP) — ", "KYIV (AFP) - ": the
+# place and day a report was filed from, not part of any claim.
+DATELINE_RE = re.compile(
+    r"^\s*[A-Z][A-Z .'’/-]{1,40}(?:,\s*[A-Z][\w .]{1,30})?\s*(?:\([\w .-]{1,30}\))?\s*[-—–]+\s+"
+    r"|^\s*[A-Z][A-Z .'’/-]{1,40}(?:,\s*[A-Z][\w .]{1,30})?\s*\([\w .-]{1,30}\)\s*"
+)
 OPEN_QUOTES = "“\"«„"
 CLOSE_QUOTES = "”\"»“"
 ABBREVIATIONS = {
@@ -145,7 +155,8 @@ def split_sentences(text: str) -> list[Sentence]:
     for paragraph_index, paragraph in enumerate(text.split("\n")):
         offset = paragraph_start
         paragraph_start += len(paragraph) + 1
-        start = 0
+        dateline = DATELINE_RE.match(paragraph)
+        start = dateline.end() if dateline else 0
         pieces = []
         for match in re.finditer(r"[.!?]+[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])", paragraph):
             word = re.search(r"(\S+?)[.!?]+[”\"’')\]]*$", paragraph[start:match.end()])
