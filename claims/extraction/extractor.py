@@ -273,7 +273,7 @@ class _Reader:
                 # An apposition or a relative clause starts in lower case ("head of ...",
                 # "a spokesman for ...", "which denies ..."); the noun phrase it describes
                 # starts with a capital ("Andriy Kovalenko", "The UN's humanitarian coordinator").
-                if len(group) >= 3 or text[:1].isupper():
+                if len(group) >= 3 or text[:1].isupper() or re.match(r"the\s+[A-Z]", text):
                     break
         else:
             group = [(last_start, last_end)]
@@ -374,10 +374,52 @@ class _Reader:
                 while start < len(body) and (body[start].isspace() or body[start] in ",;"):
                     start += 1
                 start += len(re.match(r"(?:but|and|while|whereas)?\s*", body[start:]).group())
+            span = (self._description_start(start, span[0]), span[1])
             segments.append(_Segment(start, sentence.end, cue.form, cue.start, cue.end, actor, span,
                                      back_reference=actor.how == "back-reference"))
         self.according_to(sentence, segments)
+        relatives += self.nominal_claims(sentence)
         return sorted(segments + relatives, key=lambda segment: segment.start)
+
+    def _description_start(self, start: int, subject_start: int) -> int:
+        """Where the words describing the speaker begin: "Iran's ambassador to Syria, Hossein
+        Akbari, told" is all description, but "In El Fasher, ..., doctors said" opens with a place
+        the claim is about."""
+        chunks = [c for c in speech.chunk_bounds(self.body, start, subject_start)
+                  if self.body[c[0]:c[1]].strip()]
+        for chunk_start, chunk_end in reversed(chunks):
+            text = self.body[chunk_start:chunk_end].strip()
+            if speech.first_word(text) in speech.INTRO_WORDS or text.endswith(("”", '"')) or (
+                speech.VERB_RE.search(text) or re.search(r"\b(?:had|has|have|was|were|is|are|will)\b", text)
+            ):
+                break
+            subject_start = chunk_start
+        return subject_start
+
+    def nominal_claims(self, sentence: speech.Sentence) -> list[_Segment]:
+        """ "Shoigu's claim that the city was nearly surrounded": a claim named by a noun."""
+        segments = []
+        pattern = re.compile(r"[’']s\s+(?:\w+\s+)?(?:claims?|assertions?|allegations?|statements?|"
+                             r"contention|insistence|suggestion|denial|accusations?|assessment|"
+                             r"estimates?|warnings?|announcement)\s+that\b")
+        for match in pattern.finditer(self.body, sentence.start, sentence.end):
+            if speech.inside(match.start(), self.quotes):
+                continue
+            owners = [m for m in self.actors_in(max(sentence.start, match.start() - 80), match.start())
+                      if m.end == match.start()]
+            if not owners:
+                continue
+            owner = owners[-1]
+            end = sentence.end
+            for mark in (",", ";", "—", "."):
+                found = self.body.find(mark, match.end(), sentence.end)
+                if found != -1 and not re.match(r"[A-Z]\.", self.body[found - 1:found + 1]):
+                    end = min(end, found)
+            actor = ActorSuggestion(owner.record.name, owner.record.kind, owner.record,
+                                    self.body[owner.start:owner.end], owner.start, owner.end, "name")
+            segments.append(_Segment(owner.start, end, "claim that", match.start(), match.end(),
+                                     actor, (owner.start, owner.end)))
+        return segments
 
     def _has_subject(self, before: str, previous: _Segment) -> bool:
         """After "and"/"but": is a new speaker named ("..., but U.S. negotiators pushed for")?"""
@@ -503,6 +545,12 @@ class _Reader:
         excluded = [segment.subject_span]
         if claimant is not None:
             excluded.append((claimant.start, claimant.end))
+        previous = self.claims[-1] if self.claims else None
+        if (previous is not None and claimant is not None and not segment.relays
+                and previous.claimant is not None and previous.claimant.name == claimant.name
+                and self.claim_paragraphs[-1] == sentence.paragraph and segment.cue != "claim that"):
+            # "Shoigu told Putin ..., in a briefing reported by TASS. Shoigu said ...": one source.
+            segment.relays = [(9, relay) for relay in previous.relays]
         if segment.back_reference and claimant is not None and not segment.relays:
             # "He also claimed ...", right after "According to TASS, Gerasimov reported ...".
             for claim, paragraph in zip(reversed(self.claims), reversed(self.claim_paragraphs), strict=True):
@@ -513,7 +561,11 @@ class _Reader:
                     break
         relays = self.relays(segment, start, end, excluded)
         excluded += [(r.start, r.end) for r in relays]
-        places = self.places(start, end, excluded)
+        # The speaker's description ("The governor of the Moscow region, Andrei Vorobyov,")
+        # often says where the claim is about, but its country ("Iran's ambassador to Syria",
+        # "a spokesperson for Ukraine's Southern Command") does not.
+        places = self.places(start, end, [(claimant.start, claimant.end)] if claimant else [],
+                             country_excluded=excluded)
         if not places and segment.back_reference and claimant is not None:
             for claim in reversed(self.claims):
                 if claim.claimant is not None and claim.claimant.name == claimant.name:
@@ -562,7 +614,7 @@ class _Reader:
                 return True
         return False
 
-    def places(self, start: int, end: int, excluded) -> list[KnownName]:
+    def places(self, start: int, end: int, excluded, country_excluded=()) -> list[KnownName]:
         """Places named in the claim, or referred to ("the region"), not those naming its speaker."""
         body = self.body
         found: list[tuple[int, KnownName]] = []
@@ -572,6 +624,8 @@ class _Reader:
             if any(s <= mention.start < e for s, e in excluded):
                 continue
             record = mention.record
+            if record.kind == "country" and any(s <= mention.start < e for s, e in country_excluded):
+                continue
             is_actor_too = (mention.start, mention.end) in actor_spans or any(
                 a.start <= mention.start < a.end for a in self.actors_in(max(0, mention.start - 60), mention.end)
             )
