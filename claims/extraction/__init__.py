@@ -1,9 +1,9 @@
 """The extraction assist: claims suggested from a news text, pure functions over text and names.
 
-    knowledge = Knowledge.build(actors=[KnownName("Valery Gerasimov", "person", ("Gerasimov",))],
-                                places=[KnownName("Kursk Oblast", "region", ("Kursk region",))])
-    for suggestion in extract(body, knowledge, published="2025-03-13", outlet="novinite.com"):
-        suggestion.start, suggestion.end, suggestion.claimant, suggestion.relays, ...
+knowledge = Knowledge.build(actors=[KnownName("Valery Gerasimov", "person", ("Gerasimov",))],
+                            places=[KnownName("Kursk Oblast", "region", ("Kursk region",))])
+for suggestion in extract(body, knowledge, published="2025-03-13", outlet="novinite.com"):
+    suggestion.start, suggestion.end, suggestion.claimant, suggestion.relays, ...
 """
 
 from claims.extraction.extractor import (

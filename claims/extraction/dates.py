@@ -14,12 +14,16 @@ import re
 from datetime import date, datetime, timedelta
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# fmt: off
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }
-MONTH_RE = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
-            r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# fmt: on
+MONTH_RE = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 DAY_EXPRESSION = re.compile(
     r"(?:(?:late|early|earlier|later)\s+)?(?:on\s+)?(?:(?:late|early)\s+)?"
     r"(?:(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -71,14 +75,16 @@ def resolve_day(expression: re.Match, published: date) -> date | None:
     return resolved
 
 
-def day_near(text: str, position: int, published: date | None, *, before: bool = False) -> date | None:
+def day_near(
+    text: str, position: int, published: date | None, *, before: bool = False
+) -> date | None:
     """The day named right at ``position`` (after a verb; or right before it with ``before``)."""
     if published is None:
         return None
     if before:
-        window = text[max(0, position - 40):position]
+        window = text[max(0, position - 40) : position]
         for match in DAY_EXPRESSION.finditer(window):
-            if not window[match.end():].strip():
+            if not window[match.end() :].strip():
                 return resolve_day(match, published)
         return None
     match = DAY_EXPRESSION.match(text, position)

@@ -67,11 +67,18 @@ class Scores:
     def as_dict(self) -> dict:
         return {
             "articles": self.articles,
-            **{row: {
-                "precision": round(t.precision, 4), "recall": round(t.recall, 4), "f1": round(t.f1, 4),
-                "suggested": t.suggested, "annotated": t.annotated,
-                "matched_suggested": t.matched_suggested, "matched_annotated": t.matched_annotated,
-            } for row, t in self.rows.items()},
+            **{
+                row: {
+                    "precision": round(t.precision, 4),
+                    "recall": round(t.recall, 4),
+                    "f1": round(t.f1, 4),
+                    "suggested": t.suggested,
+                    "annotated": t.annotated,
+                    "matched_suggested": t.matched_suggested,
+                    "matched_annotated": t.matched_annotated,
+                }
+                for row, t in self.rows.items()
+            },
         }
 
     def summary_line(self) -> str:
@@ -86,8 +93,10 @@ class Scores:
     def table(self) -> str:
         lines = [f"{'':12} {'precision':>9} {'recall':>7} {'F1':>6}   counts"]
         for row, t in self.rows.items():
-            counts = (f"{t.matched_suggested}/{t.suggested} suggested, "
-                      f"{t.matched_annotated}/{t.annotated} annotated")
+            counts = (
+                f"{t.matched_suggested}/{t.suggested} suggested, "
+                f"{t.matched_annotated}/{t.annotated} annotated"
+            )
             lines.append(f"{row:12} {t.precision:9.2f} {t.recall:7.2f} {t.f1:6.2f}   {counts}")
         return "\n".join(lines)
 
@@ -111,14 +120,17 @@ def load_article(path: Path) -> dict:
         if not isinstance(claim, dict) or "quote" not in claim or "claimant" not in claim:
             raise AnnotationError(f"{path.name}: claim {index} needs 'quote' and 'claimant'")
         if claim["quote"] not in article["body"]:
-            raise AnnotationError(f"{path.name}: claim {index}: quote is not in the body: "
-                                  f"{claim['quote'][:60]!r}")
+            raise AnnotationError(
+                f"{path.name}: claim {index}: quote is not in the body: {claim['quote'][:60]!r}"
+            )
         for quantity in claim.get("quantities", []):
             try:
                 Decimal(str(quantity["value"]))
                 units.normalise(Decimal(str(quantity["value"])), None, quantity.get("unit", ""))
             except (KeyError, InvalidOperation, units.UnknownUnit) as error:
-                raise AnnotationError(f"{path.name}: claim {index}: bad quantity {quantity!r}") from error
+                raise AnnotationError(
+                    f"{path.name}: claim {index}: bad quantity {quantity!r}"
+                ) from error
     return article
 
 
@@ -133,9 +145,15 @@ def load_directory(directory: Path) -> list[tuple[Path, dict]]:
 
 def knowledge_of(article: dict) -> Knowledge:
     """The article's actors and places as an editor's existing records would be."""
+
     def known(records):
-        return [KnownName(r["name"], r.get("kind", ""), tuple(r.get("aliases", [])), r.get("parent") or "")
-                for r in records]
+        return [
+            KnownName(
+                r["name"], r.get("kind", ""), tuple(r.get("aliases", [])), r.get("parent") or ""
+            )
+            for r in records
+        ]
+
     return Knowledge.build(actors=known(article["actors"]), places=known(article["places"]))
 
 
@@ -144,8 +162,10 @@ def _span(claim: dict, body: str) -> tuple[int, int]:
     return start, start + len(claim["quote"])
 
 
-def match_claims(annotated: list[tuple[int, int]], suggested: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(annotated index, suggested index) pairs whose spans overlap by half the shorter, one to one."""
+def match_claims(
+    annotated: list[tuple[int, int]], suggested: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """(annotated, suggested) index pairs overlapping by half the shorter span, one to one."""
     pairs = []
     for a, (a_start, a_end) in enumerate(annotated):
         for s, (s_start, s_end) in enumerate(suggested):
@@ -215,27 +235,38 @@ def score_article(article: dict, suggestions: list[ClaimSuggestion]) -> Scores:
     body = article["body"]
     actors = {a["name"]: a for a in article["actors"]}
     annotated = article["claims"]
-    pairs = match_claims([_span(c, body) for c in annotated], [(s.start, s.end) for s in suggestions])
+    pairs = match_claims(
+        [_span(c, body) for c in annotated], [(s.start, s.end) for s in suggestions]
+    )
     rows["claims"] = Tally(len(suggestions), len(annotated), len(pairs), len(pairs))
     for a, s in pairs:
         claim, suggestion = annotated[a], suggestions[s]
-        right = suggestion.claimant is not None and same_actor(suggestion.claimant.name, claim["claimant"], actors)
+        right = suggestion.claimant is not None and same_actor(
+            suggestion.claimant.name, claim["claimant"], actors
+        )
         rows["claimant"].add(Tally(1, 1, int(right), int(right)))
         wanted = claim.get("relays") or []
         got = [r.name for r in suggestion.relays]
         relays_right = len(got) == len(wanted) and all(
-            same_actor(g, w, actors) for g, w in zip(got, wanted, strict=True))
+            same_actor(g, w, actors) for g, w in zip(got, wanted, strict=True)
+        )
         rows["relays"].add(Tally(1, 1, int(relays_right), int(relays_right)))
         suggested_quantities = [q.as_dict() for q in suggestion.quantities]
         matched = _set_match(suggested_quantities, claim.get("quantities", []), same_quantity)
-        rows["quantities"].add(Tally(len(suggested_quantities), len(claim.get("quantities", [])), matched, matched))
+        rows["quantities"].add(
+            Tally(len(suggested_quantities), len(claim.get("quantities", [])), matched, matched)
+        )
         places = [p.name for p in suggestion.places]
-        matched = _set_match(places, claim.get("places", []), lambda x, y: normal_form(x) == normal_form(y))
+        matched = _set_match(
+            places, claim.get("places", []), lambda x, y: normal_form(x) == normal_form(y)
+        )
         rows["places"].add(Tally(len(places), len(claim.get("places", [])), matched, matched))
         if claim.get("asserted_on"):
             wanted_day = publication_day(claim["asserted_on"])
             right = suggestion.asserted_on is not None and suggestion.asserted_on == wanted_day
-            rows["asserted_on"].add(Tally(int(suggestion.asserted_on is not None), 1, int(right), int(right)))
+            rows["asserted_on"].add(
+                Tally(int(suggestion.asserted_on is not None), 1, int(right), int(right))
+            )
         elif suggestion.asserted_on is not None:
             pass  # scored only where the annotation gives a date
     return scores
@@ -243,8 +274,12 @@ def score_article(article: dict, suggestions: list[ClaimSuggestion]) -> Scores:
 
 def run_article(article: dict) -> list[ClaimSuggestion]:
     source = article["source"]
-    return extract(article["body"], knowledge_of(article), published=source.get("published"),
-                   outlet=source.get("outlet", ""))
+    return extract(
+        article["body"],
+        knowledge_of(article),
+        published=source.get("published"),
+        outlet=source.get("outlet", ""),
+    )
 
 
 def evaluate(articles: list[tuple[Path, dict]]) -> Scores:

@@ -20,6 +20,7 @@ from claims.extraction.names import KnownName, Mention, NameIndex, normal_form, 
 from claims.extraction.quantities import QuantitySuggestion, find_quantities
 
 # Nouns that name who speaks when no name is given ("officials said", "the ministry said").
+# fmt: off
 AGENT_NOUNS = {
     "official", "officials", "source", "sources", "spokesman", "spokeswoman", "spokesperson",
     "minister", "ministry", "military", "army", "forces", "command", "governor", "mayor",
@@ -28,19 +29,23 @@ AGENT_NOUNS = {
     "government", "administration", "council", "group", "movement", "agency", "service",
     "office", "staff", "general", "commander", "rebels", "militants", "militia", "paramilitaries",
     "statement", "report", "observers", "monitors", "investigators", "prosecutors", "leaders",
-    "leader", "leadership", "negotiators", "envoy", "ambassador", "embassy", "kremlin", "army",
-    "navy", "troops", "headquarters", "committee", "parliament", "lawmakers", "senator",
+    "leader", "leadership", "negotiators", "envoy", "ambassador", "embassy", "kremlin", "navy",
+    "troops", "headquarters", "committee", "parliament", "lawmakers", "senator",
     "ministers", "chief", "head", "secretary", "mission", "workers", "journalists", "hospital",
     "people", "activists", "campaigners", "monitor", "observatory", "intelligence", "media",
-    "outlet", "agency", "broadcaster", "newspaper", "channel", "bloggers", "correspondents",
+    "outlet", "broadcaster", "newspaper", "channel", "bloggers", "correspondents",
 }
+# fmt: on
+# fmt: off
 PERSON_NOUNS = {
     "general", "official", "spokesman", "spokeswoman", "spokesperson", "minister", "governor",
     "mayor", "president", "commander", "chief", "head", "secretary", "envoy", "ambassador",
     "senator", "leader", "analyst", "diplomat", "witness",
 }
+# fmt: on
 DOCUMENT_NOUNS = {"statement", "report", "update", "bulletin", "communique", "post", "message"}
 PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group"}
+# fmt: off
 TITLE_WORDS = {
     "president", "prime", "minister", "general", "gen", "commander-in-chief", "commander",
     "mayor", "governor", "dr", "mr", "mrs", "ms", "secretary", "chief", "director", "senator",
@@ -52,31 +57,44 @@ TITLE_WORDS = {
     "american", "british", "french", "german", "palestinian", "lebanese", "sudanese", "iranian",
     "syrian", "chinese", "turkish", "yemeni", "egyptian", "saudi", "houthi", "kremlin",
 }
+# fmt: on
+# fmt: off
 ORGANISATION_WORDS = {
     "hospital", "university", "centre", "center", "project", "observatory", "commission",
     "network", "association", "foundation", "corporation", "airline", "tv", "radio",
-    "television", "newspaper", "times", "post", "institute", "school", "clinic", "ministry", "agency", "service", "authority", "council", "office", "committee", "party",
-    "movement", "front", "organisation", "organization", "institute", "union", "bank", "company",
+    "television", "newspaper", "times", "post", "institute", "school", "clinic", "ministry",
+    "agency", "service", "authority", "council", "office", "committee", "party",
+    "movement", "front", "organisation", "organization", "union", "bank", "company",
     "group", "news", "tass", "press", "media", "programme", "program", "fund", "red",
 }
+# fmt: on
+# fmt: off
 MILITARY_WORDS = {"brigade", "battalion", "regiment", "division", "corps", "forces", "command",
                   "army", "navy", "staff", "guard", "militia", "force"}
+# fmt: on
+# fmt: off
 ANAPHORS = {
     "region": {"region", "area", "district"}, "oblast": {"region"}, "province": {"region"},
     "territory": {"region", "area"}, "area": {"region", "area", "district"},
     "town": {"settlement"}, "city": {"settlement"}, "village": {"settlement"},
     "settlement": {"settlement"}, "capital": {"settlement"},
-    "plant": {"facility"}, "site": {"facility"}, "facility": {"facility"}, "port": {"facility", "settlement"},
+    "plant": {"facility"}, "site": {"facility"}, "facility": {"facility"},
+    "port": {"facility", "settlement"},
     "base": {"facility"}, "enclave": {"region"}, "strip": {"region"},
 }
+# fmt: on
+# fmt: off
 LOCATIVE = {
     "in", "at", "near", "around", "across", "into", "from", "over", "for", "with", "to",
     "towards", "toward", "inside", "outside", "on", "throughout", "within", "against", "of",
     "between", "along", "through", "beyond", "off", "out",
 }
+# fmt: on
+# fmt: off
 PLACE_ADJECTIVES = {"southern", "northern", "eastern", "western", "central", "occupied",
                     "neighbouring", "neighboring", "south", "north", "east", "west", "rest", "the",
                     "entire", "whole", "all", "parts", "part"}
+# fmt: on
 RELAY_PRIORITY = {"told": 1, "interview": 1, "by": 2, "according": 3, "postposed": 3}
 
 
@@ -112,8 +130,12 @@ class ClaimSuggestion:
     def as_dict(self) -> dict:
         return {
             "quote": {"start": self.start, "end": self.end, "text": self.text},
-            "claimant": None if self.claimant is None else {
-                "name": self.claimant.name, "kind": self.claimant.kind, "new": self.claimant.is_new,
+            "claimant": None
+            if self.claimant is None
+            else {
+                "name": self.claimant.name,
+                "kind": self.claimant.kind,
+                "new": self.claimant.is_new,
                 "text": self.claimant.text,
             },
             "relays": [relay.name for relay in self.relays],
@@ -181,7 +203,7 @@ class _Reader:
 
     # ----------------------------------------------------------- who speaks
     def resolve_phrase(self, start: int, end: int) -> ActorSuggestion | None:
-        """The actor a noun phrase names: a known name, a pronoun or "the ministry", or a new one."""
+        """The actor a noun phrase names: a known name, "he", "the ministry", or a new one."""
         text = self.body[start:end]
         stripped = text.strip(" \t\n“”\"'(),.")
         if not stripped:
@@ -199,42 +221,69 @@ class _Reader:
             head = max(mentions, key=lambda m: m.end)
             # "Kremlin spokesman Dmitry Peskov" with Peskov unknown: the new name is the head.
             if unknown and unknown[1] > head.end - offset and _looks_like_person(unknown[0]):
-                return self._new_actor(unknown[0], offset + unknown[1] - len(unknown[0]), offset + unknown[1])
-            return ActorSuggestion(head.record.name, head.record.kind, head.record,
-                                   self.body[head.start:head.end], head.start, head.end, "name")
+                return self._new_actor(
+                    unknown[0], offset + unknown[1] - len(unknown[0]), offset + unknown[1]
+                )
+            return ActorSuggestion(
+                head.record.name,
+                head.record.kind,
+                head.record,
+                self.body[head.start : head.end],
+                head.start,
+                head.end,
+                "name",
+            )
         if len(words) <= 2 and words[-1] in PRONOUNS:
             return self.back_reference(PRONOUNS[words[-1]], offset, start_of=offset, text=stripped)
         head_noun = words[-1]
-        if words[0] in ("the", "its", "his", "her", "their") and (
-            head_noun in AGENT_NOUNS or head_noun in DOCUMENT_NOUNS
-        ) and not unknown:
-            return self.back_reference(head_noun, offset, start_of=offset, text=stripped,
-                                       words=words[1:])
+        if (
+            words[0] in ("the", "its", "his", "her", "their")
+            and (head_noun in AGENT_NOUNS or head_noun in DOCUMENT_NOUNS)
+            and not unknown
+        ):
+            return self.back_reference(
+                head_noun, offset, start_of=offset, text=stripped, words=words[1:]
+            )
         if unknown:
             name, name_end = unknown
             return self._new_actor(name, offset + name_end - len(name), offset + name_end)
         if head_noun in AGENT_NOUNS and len(words) <= 6:
-            name = re.sub(r"^(?:the|a|an|two|three|several|some|many|other|one)\s+", "",
-                          stripped, flags=re.I)
-            return ActorSuggestion(name, "unnamed", None, stripped, offset, offset + len(stripped), "new")
+            name = re.sub(
+                r"^(?:the|a|an|two|three|several|some|many|other|one)\s+", "", stripped, flags=re.I
+            )
+            return ActorSuggestion(
+                name, "unnamed", None, stripped, offset, offset + len(stripped), "new"
+            )
         return None
 
     def _new_actor(self, name: str, start: int, end: int) -> ActorSuggestion:
-        return ActorSuggestion(name, _kind_guess(name), None, self.body[start:end], start, end, "new")
+        return ActorSuggestion(
+            name, _kind_guess(name), None, self.body[start:end], start, end, "new"
+        )
 
-    def back_reference(self, hint: str, position: int, *, start_of: int, text: str,
-                       words: list[str] | None = None) -> ActorSuggestion | None:
+    def back_reference(
+        self, hint: str, position: int, *, start_of: int, text: str, words: list[str] | None = None
+    ) -> ActorSuggestion | None:
         """Who "he", "it", "the ministry" or "the general" refers to, before ``position``."""
         wanted_person = hint == "person" or hint in PERSON_NOUNS
-        previous_claimants = [c.claimant for c in self.claims if c.claimant and c.claimant.start < position]
+        previous_claimants = [
+            c.claimant for c in self.claims if c.claimant and c.claimant.start < position
+        ]
         if hint not in ("person", "thing", "group"):
-            # "the ministry", "the health ministry", "the general": a record named so, most recent first.
+            # "the ministry", "the general": the latest record named so.
             low = bisect.bisect_left(self.actor_starts, position)
-            for mention in reversed(self.actor_mentions[max(0, low - 40):low]):
+            for mention in reversed(self.actor_mentions[max(0, low - 40) : low]):
                 names = " ".join(normal_form(n) for n in mention.record.all_names)
                 if hint in names.split() and all(w in names.split() for w in (words or [])[-2:-1]):
-                    return ActorSuggestion(mention.record.name, mention.record.kind, mention.record,
-                                           text, start_of, start_of + len(text), "back-reference")
+                    return ActorSuggestion(
+                        mention.record.name,
+                        mention.record.kind,
+                        mention.record,
+                        text,
+                        start_of,
+                        start_of + len(text),
+                        "back-reference",
+                    )
             for claimant in reversed(previous_claimants):
                 if (claimant.kind == "person") == wanted_person:
                     return _as_back_reference(claimant, text, start_of)
@@ -246,13 +295,22 @@ class _Reader:
                 return _as_back_reference(claimant, text, start_of)
         if wanted_person:
             low = bisect.bisect_left(self.actor_starts, position)
-            for mention in reversed(self.actor_mentions[max(0, low - 20):low]):
+            for mention in reversed(self.actor_mentions[max(0, low - 20) : low]):
                 if mention.record.kind == "person":
-                    return ActorSuggestion(mention.record.name, "person", mention.record, text,
-                                           start_of, start_of + len(text), "back-reference")
+                    return ActorSuggestion(
+                        mention.record.name,
+                        "person",
+                        mention.record,
+                        text,
+                        start_of,
+                        start_of + len(text),
+                        "back-reference",
+                    )
         return None
 
-    def subject_before(self, sentence_start: int, verb_start: int) -> tuple[ActorSuggestion | None, tuple[int, int]]:
+    def subject_before(
+        self, sentence_start: int, verb_start: int
+    ) -> tuple[ActorSuggestion | None, tuple[int, int]]:
         """The speaker named before a verb: "Andriy Kovalenko, head of ..., told" → Kovalenko."""
         end = speech.strip_trailing_adverbs(self.body, sentence_start, verb_start)
         chunks = speech.chunk_bounds(self.body, sentence_start, end)
@@ -264,7 +322,7 @@ class _Reader:
             # The text before the verb ends with a comma: the subject is followed by an
             # apposition or a relative clause; walk back to the noun phrase they describe.
             for chunk in reversed(chunks[:-1]):
-                text = self.body[chunk[0]:chunk[1]].strip()
+                text = self.body[chunk[0] : chunk[1]].strip()
                 if not text:
                     break
                 if text.endswith(("”", '"')) or text.startswith(("“", '"')):
@@ -282,9 +340,13 @@ class _Reader:
             text = self.body[chunk_start:chunk_end]
             if text.strip().lower().startswith(speech.RELATIVE_STARTS):
                 continue
-            if speech.first_word(text) in speech.INTRO_WORDS - {"but", "and", "as", "while", "yet"} and (
-                len(group) == 1
-            ):
+            if speech.first_word(text) in speech.INTRO_WORDS - {
+                "but",
+                "and",
+                "as",
+                "while",
+                "yet",
+            } and (len(group) == 1):
                 return None, (chunk_start, chunk_end)
             actor = self.resolve_phrase(chunk_start, chunk_end)
             if actor is not None:
@@ -316,10 +378,12 @@ class _Reader:
         segments: list[_Segment] = []
         relatives: list[_Segment] = []  # "The RSF, which denies ...": a claim inside another
         for cue in cues:
-            before = body[sentence.start:cue.start]
-            if cue.form.endswith("ing") or re.search(r"(?:^|[\s,])(?:and|but)\s+(?:\w+ly\s+|also\s+)?$",
-                                                     before) and segments and not self._has_subject(
-                                                         before, segments[-1]):
+            before = body[sentence.start : cue.start]
+            if cue.form.endswith("ing") or (
+                re.search(r"(?:^|[\s,])(?:and|but)\s+(?:\w+ly\s+|also\s+)?$", before)
+                and segments
+                and not self._has_subject(before, segments[-1])
+            ):
                 # ", alleging that ...", "... and reiterated ...": the same speaker again.
                 if not segments:
                     continue
@@ -328,25 +392,40 @@ class _Reader:
                 if split is None:
                     continue
                 previous.end = split
-                segments.append(_Segment(cue.start, sentence.end, cue.form, cue.start, cue.end,
-                                         previous.claimant, (cue.start, cue.start),
-                                         relays=list(previous.relays), back_reference=True))
+                segments.append(
+                    _Segment(
+                        cue.start,
+                        sentence.end,
+                        cue.form,
+                        cue.start,
+                        cue.end,
+                        previous.claimant,
+                        (cue.start, cue.start),
+                        relays=list(previous.relays),
+                        back_reference=True,
+                    )
+                )
                 continue
             relative = re.search(r",\s*(which|who)\s+(?:\w+ly\s+|also\s+)?$", before)
             if relative:
-                antecedent, span = self.subject_before(sentence.start, sentence.start + relative.start() + 1)
+                antecedent, span = self.subject_before(
+                    sentence.start, sentence.start + relative.start() + 1
+                )
                 rel_start = sentence.start + relative.start(1)
                 rel_end = body.find(",", cue.end, sentence.end)
                 rel_end = sentence.end if rel_end == -1 else rel_end
                 if antecedent is not None:
-                    relatives.append(_Segment(rel_start, rel_end, cue.form, cue.start, cue.end,
-                                              antecedent, span))
+                    relatives.append(
+                        _Segment(rel_start, rel_end, cue.form, cue.start, cue.end, antecedent, span)
+                    )
                 continue
             subject_start = sentence.start
             if segments:
-                boundary = max(body.rfind(",", segments[-1].verb_end, cue.start),
-                               body.rfind("”", segments[-1].verb_end, cue.start),
-                               body.rfind('"', segments[-1].verb_end, cue.start))
+                boundary = max(
+                    body.rfind(",", segments[-1].verb_end, cue.start),
+                    body.rfind("”", segments[-1].verb_end, cue.start),
+                    body.rfind('"', segments[-1].verb_end, cue.start),
+                )
                 if boundary == -1:
                     continue  # a verb inside the reported content
                 subject_start = boundary + 1
@@ -354,29 +433,51 @@ class _Reader:
             if actor is None:
                 continue
             if self._postposed(sentence, span, cue):
-                if segments and segments[-1].claimant is not None and (
-                    segments[-1].claimant.name != actor.name
+                if (
+                    segments
+                    and segments[-1].claimant is not None
+                    and (segments[-1].claimant.name != actor.name)
                 ):
                     if not actor.is_new and actor.kind != "person":
                         segments[-1].relays.append((RELAY_PRIORITY["postposed"], actor))
                     continue
-                segment = _Segment(sentence.start, sentence.end, cue.form, cue.start, cue.end,
-                                   actor, span, back_reference=actor.how == "back-reference")
+                segment = _Segment(
+                    sentence.start,
+                    sentence.end,
+                    cue.form,
+                    cue.start,
+                    cue.end,
+                    actor,
+                    span,
+                    back_reference=actor.how == "back-reference",
+                )
                 segments = [s for s in segments if s.claimant is not None]
                 segments.append(segment)
                 continue
             start = sentence.start
             if segments:
                 previous = segments[-1]
-                conjunction = re.search(r"[,;]?\s*(?:but|and|while|whereas)?\s*$", body[previous.verb_end:span[0]])
+                conjunction = re.search(
+                    r"[,;]?\s*(?:but|and|while|whereas)?\s*$", body[previous.verb_end : span[0]]
+                )
                 previous.end = previous.verb_end + (conjunction.start() if conjunction else 0)
                 start = span[0]
                 while start < len(body) and (body[start].isspace() or body[start] in ",;"):
                     start += 1
                 start += len(re.match(r"(?:but|and|while|whereas)?\s*", body[start:]).group())
             span = (self._description_start(start, span[0]), span[1])
-            segments.append(_Segment(start, sentence.end, cue.form, cue.start, cue.end, actor, span,
-                                     back_reference=actor.how == "back-reference"))
+            segments.append(
+                _Segment(
+                    start,
+                    sentence.end,
+                    cue.form,
+                    cue.start,
+                    cue.end,
+                    actor,
+                    span,
+                    back_reference=actor.how == "back-reference",
+                )
+            )
         self.according_to(sentence, segments)
         relatives += self.nominal_claims(sentence)
         return sorted(segments + relatives, key=lambda segment: segment.start)
@@ -385,12 +486,20 @@ class _Reader:
         """Where the words describing the speaker begin: "Iran's ambassador to Syria, Hossein
         Akbari, told" is all description, but "In El Fasher, ..., doctors said" opens with a place
         the claim is about."""
-        chunks = [c for c in speech.chunk_bounds(self.body, start, subject_start)
-                  if self.body[c[0]:c[1]].strip()]
+        chunks = [
+            c
+            for c in speech.chunk_bounds(self.body, start, subject_start)
+            if self.body[c[0] : c[1]].strip()
+        ]
         for chunk_start, chunk_end in reversed(chunks):
             text = self.body[chunk_start:chunk_end].strip()
-            if speech.first_word(text) in speech.INTRO_WORDS or text.endswith(("”", '"')) or (
-                speech.VERB_RE.search(text) or re.search(r"\b(?:had|has|have|was|were|is|are|will)\b", text)
+            if (
+                speech.first_word(text) in speech.INTRO_WORDS
+                or text.endswith(("”", '"'))
+                or (
+                    speech.VERB_RE.search(text)
+                    or re.search(r"\b(?:had|has|have|was|were|is|are|will)\b", text)
+                )
             ):
                 break
             subject_start = chunk_start
@@ -399,42 +508,69 @@ class _Reader:
     def nominal_claims(self, sentence: speech.Sentence) -> list[_Segment]:
         """ "Shoigu's claim that the city was nearly surrounded": a claim named by a noun."""
         segments = []
-        pattern = re.compile(r"[’']s\s+(?:\w+\s+)?(?:claims?|assertions?|allegations?|statements?|"
-                             r"contention|insistence|suggestion|denial|accusations?|assessment|"
-                             r"estimates?|warnings?|announcement)\s+that\b")
+        pattern = re.compile(
+            r"[’']s\s+(?:\w+\s+)?(?:claims?|assertions?|allegations?|statements?|"
+            r"contention|insistence|suggestion|denial|accusations?|assessment|"
+            r"estimates?|warnings?|announcement)\s+that\b"
+        )
         for match in pattern.finditer(self.body, sentence.start, sentence.end):
             if speech.inside(match.start(), self.quotes):
                 continue
-            owners = [m for m in self.actors_in(max(sentence.start, match.start() - 80), match.start())
-                      if m.end == match.start()]
+            owners = [
+                m
+                for m in self.actors_in(max(sentence.start, match.start() - 80), match.start())
+                if m.end == match.start()
+            ]
             if not owners:
                 continue
             owner = owners[-1]
             end = sentence.end
             for mark in (",", ";", "—", "."):
                 found = self.body.find(mark, match.end(), sentence.end)
-                if found != -1 and not re.match(r"[A-Z]\.", self.body[found - 1:found + 1]):
+                if found != -1 and not re.match(r"[A-Z]\.", self.body[found - 1 : found + 1]):
                     end = min(end, found)
-            actor = ActorSuggestion(owner.record.name, owner.record.kind, owner.record,
-                                    self.body[owner.start:owner.end], owner.start, owner.end, "name")
-            segments.append(_Segment(owner.start, end, "claim that", match.start(), match.end(),
-                                     actor, (owner.start, owner.end)))
+            actor = ActorSuggestion(
+                owner.record.name,
+                owner.record.kind,
+                owner.record,
+                self.body[owner.start : owner.end],
+                owner.start,
+                owner.end,
+                "name",
+            )
+            segments.append(
+                _Segment(
+                    owner.start,
+                    end,
+                    "claim that",
+                    match.start(),
+                    match.end(),
+                    actor,
+                    (owner.start, owner.end),
+                )
+            )
         return segments
 
     def _has_subject(self, before: str, previous: _Segment) -> bool:
         """After "and"/"but": is a new speaker named ("..., but U.S. negotiators pushed for")?"""
         match = re.search(r"(?:and|but)\s+((?:\w+ly\s+|also\s+)?)$", before)
-        return bool(match and match.group(1).strip() and match.group(1).strip() not in ("also",)
-                    and not match.group(1).strip().endswith("ly"))
+        return bool(
+            match
+            and match.group(1).strip()
+            and match.group(1).strip() not in ("also",)
+            and not match.group(1).strip().endswith("ly")
+        )
 
     def _postposed(self, sentence: speech.Sentence, span: tuple[int, int], cue: speech.Cue) -> bool:
         """True for "..., X said [on Tuesday]." and '"...," X said': the content came first."""
         body = self.body
-        before = body[sentence.start:span[0]].rstrip()
+        before = body[sentence.start : span[0]].rstrip()
         if not before or not before.endswith((",", "”", '"', ":")):
             return False
-        if not before.endswith(("”", '"')) and speech.first_word(before) in speech.INTRO_WORDS and (
-            before.count(",") <= 1
+        if (
+            not before.endswith(("”", '"'))
+            and speech.first_word(before) in speech.INTRO_WORDS
+            and (before.count(",") <= 1)
         ):
             return False
         remainder_end = sentence.end
@@ -442,15 +578,32 @@ class _Reader:
             found = body.find(mark, cue.end, sentence.end)
             if found != -1:
                 remainder_end = min(remainder_end, found)
-        remainder = body[cue.end:remainder_end].strip(" .”\"")
+        remainder = body[cue.end : remainder_end].strip(' .”"')
         if re.search(r"\bthat\b", remainder):
             return False
         words = remainder.split()
         if cue.base in speech.TELLING_VERBS or cue.base in ("brief",):
-            while words and (words[0][:1].isupper() or words[0].lower() in (
-                "reporters", "journalists", "lawmakers", "parliament", "the", "a", "state", "television",
-                "tv", "radio", "media", "news", "agency", "an", "interview",
-            )):
+            while words and (
+                words[0][:1].isupper()
+                or words[0].lower()
+                in (
+                    "reporters",
+                    "journalists",
+                    "lawmakers",
+                    "parliament",
+                    "the",
+                    "a",
+                    "state",
+                    "television",
+                    "tv",
+                    "radio",
+                    "media",
+                    "news",
+                    "agency",
+                    "an",
+                    "interview",
+                )
+            ):
                 if words[0][:1].isupper() and len(words) > 1 and words[1].lower() in ("that",):
                     return False
                 words = words[1:]
@@ -462,15 +615,22 @@ class _Reader:
 
     def according_to(self, sentence: speech.Sentence, segments: list[_Segment]) -> None:
         """ "according to X": X is the relay of a claim made by someone else, or the claimant."""
-        pattern = re.compile(r"\b(?:according to|in an interview with|cited by|quoted by|reported by|"
-                             r"citing)\s+", re.IGNORECASE)
+        pattern = re.compile(
+            r"\b(?:according to|in an interview with|cited by|quoted by|reported by|"
+            r"citing)\s+",
+            re.IGNORECASE,
+        )
         for match in pattern.finditer(self.body, sentence.start, sentence.end):
             if speech.inside(match.start(), self.quotes):
                 continue
             phrase_end = sentence.end
             for mark in (",", ";", "—", "(", "."):
                 found = self.body.find(mark, match.end(), sentence.end)
-                if mark == "." and found != -1 and re.match(r"[A-Z]\.", self.body[found - 1:found + 1]):
+                if (
+                    mark == "."
+                    and found != -1
+                    and re.match(r"[A-Z]\.", self.body[found - 1 : found + 1])
+                ):
                     continue
                 if found != -1:
                     phrase_end = min(phrase_end, found)
@@ -492,13 +652,25 @@ class _Reader:
                     continue
                 if actor.is_new and actor.kind == "unnamed":
                     continue
-                priority = RELAY_PRIORITY["according" if marker.startswith("according") else (
-                    "interview" if "interview" in marker else "by")]
+                priority = RELAY_PRIORITY[
+                    "according"
+                    if marker.startswith("according")
+                    else ("interview" if "interview" in marker else "by")
+                ]
                 segment.relays.append((priority, actor))
             elif marker.startswith("according"):
-                segments.append(_Segment(sentence.start, sentence.end, "according to", match.start(),
-                                         match.end(), actor, (match.end(), phrase_end),
-                                         back_reference=actor.how == "back-reference"))
+                segments.append(
+                    _Segment(
+                        sentence.start,
+                        sentence.end,
+                        "according to",
+                        match.start(),
+                        match.end(),
+                        actor,
+                        (match.end(), phrase_end),
+                        back_reference=actor.how == "back-reference",
+                    )
+                )
 
     def _trim_relay_phrase(self, start: int, end: int) -> int:
         """ "the RIA news agency" ends the phrase; "... on Telegram" does not belong to it."""
@@ -508,29 +680,66 @@ class _Reader:
 
     def continuation(self, sentence: speech.Sentence) -> _Segment | None:
         """A sentence wholly in quotation marks, or "reportedly", continuing the last claim."""
-        text = self.body[sentence.start:sentence.end].strip()
+        text = self.body[sentence.start : sentence.end].strip()
         last = self.claims[-1] if self.claims else None
         recent = last is not None and sentence.paragraph - self.claim_paragraphs[-1] <= 1
-        if text[:1] in speech.OPEN_QUOTES and text.rstrip(".")[-1:] in speech.CLOSE_QUOTES and recent:
-            return _Segment(sentence.start, sentence.end, "quotation", sentence.start, sentence.start,
-                            last.claimant, (sentence.start, sentence.start),
-                            relays=[(9, r) for r in last.relays], back_reference=True)
+        if (
+            text[:1] in speech.OPEN_QUOTES
+            and text.rstrip(".")[-1:] in speech.CLOSE_QUOTES
+            and recent
+        ):
+            return _Segment(
+                sentence.start,
+                sentence.end,
+                "quotation",
+                sentence.start,
+                sentence.start,
+                last.claimant,
+                (sentence.start, sentence.start),
+                relays=[(9, r) for r in last.relays],
+                back_reference=True,
+            )
         marker = re.search(r"\b(?:reportedly|allegedly|purportedly|supposedly)\b", text)
         if marker is None:
             return None
         marker_start = sentence.start + marker.start()
-        subject = [m for m in self.actors_in(sentence.start, marker_start)
-                   if not self.body[m.end:marker_start].strip()]
+        subject = [
+            m
+            for m in self.actors_in(sentence.start, marker_start)
+            if not self.body[m.end : marker_start].strip()
+        ]
         if subject:
             record = subject[-1].record
-            actor = ActorSuggestion(record.name, record.kind, record, self.body[subject[-1].start:subject[-1].end],
-                                    subject[-1].start, subject[-1].end, "name")
-            return _Segment(sentence.start, sentence.end, "reportedly", marker_start, marker_start,
-                            actor, (subject[-1].start, subject[-1].end))
+            actor = ActorSuggestion(
+                record.name,
+                record.kind,
+                record,
+                self.body[subject[-1].start : subject[-1].end],
+                subject[-1].start,
+                subject[-1].end,
+                "name",
+            )
+            return _Segment(
+                sentence.start,
+                sentence.end,
+                "reportedly",
+                marker_start,
+                marker_start,
+                actor,
+                (subject[-1].start, subject[-1].end),
+            )
         if recent and sentence.paragraph == self.claim_paragraphs[-1]:
-            return _Segment(sentence.start, sentence.end, "reportedly", marker_start, marker_start,
-                            last.claimant, (sentence.start, sentence.start),
-                            relays=[(9, r) for r in last.relays], back_reference=True)
+            return _Segment(
+                sentence.start,
+                sentence.end,
+                "reportedly",
+                marker_start,
+                marker_start,
+                last.claimant,
+                (sentence.start, sentence.start),
+                relays=[(9, r) for r in last.relays],
+                back_reference=True,
+            )
         return None
 
     # ----------------------------------------------------------- the rest of a claim
@@ -546,14 +755,22 @@ class _Reader:
         if claimant is not None:
             excluded.append((claimant.start, claimant.end))
         previous = self.claims[-1] if self.claims else None
-        if (previous is not None and claimant is not None and not segment.relays
-                and previous.claimant is not None and previous.claimant.name == claimant.name
-                and self.claim_paragraphs[-1] == sentence.paragraph and segment.cue != "claim that"):
+        if (
+            previous is not None
+            and claimant is not None
+            and not segment.relays
+            and previous.claimant is not None
+            and previous.claimant.name == claimant.name
+            and self.claim_paragraphs[-1] == sentence.paragraph
+            and segment.cue != "claim that"
+        ):
             # "Shoigu told Putin ..., in a briefing reported by TASS. Shoigu said ...": one source.
             segment.relays = [(9, relay) for relay in previous.relays]
         if segment.back_reference and claimant is not None and not segment.relays:
             # "He also claimed ...", right after "According to TASS, Gerasimov reported ...".
-            for claim, paragraph in zip(reversed(self.claims), reversed(self.claim_paragraphs), strict=True):
+            for claim, paragraph in zip(
+                reversed(self.claims), reversed(self.claim_paragraphs), strict=True
+            ):
                 if sentence.paragraph - paragraph > 1:
                     break
                 if claim.claimant is not None and claim.claimant.name == claimant.name:
@@ -564,22 +781,43 @@ class _Reader:
         # The speaker's description ("The governor of the Moscow region, Andrei Vorobyov,")
         # often says where the claim is about, but its country ("Iran's ambassador to Syria",
         # "a spokesperson for Ukraine's Southern Command") does not.
-        places = self.places(start, end, [(claimant.start, claimant.end)] if claimant else [],
-                             country_excluded=excluded)
+        places = self.places(
+            start,
+            end,
+            [(claimant.start, claimant.end)] if claimant else [],
+            country_excluded=excluded,
+        )
         if not places and segment.back_reference and claimant is not None:
             for claim in reversed(self.claims):
                 if claim.claimant is not None and claim.claimant.name == claimant.name:
                     places = list(claim.places)
                     break
-        quantities = [q for q in find_quantities(body, start, end)
-                      if not any(s <= q.start < e for s, e in excluded)]
+        quantities = [
+            q
+            for q in find_quantities(body, start, end)
+            if not any(s <= q.start < e for s, e in excluded)
+        ]
         asserted_on = self.asserted_on(segment)
-        if asserted_on is None and segment.back_reference and segment.cue.endswith("ing") and self.claims:
+        if (
+            asserted_on is None
+            and segment.back_reference
+            and segment.cue.endswith("ing")
+            and self.claims
+        ):
             asserted_on = self.claims[-1].asserted_on
-        self.claims.append(ClaimSuggestion(
-            start=start, end=end, text=body[start:end], claimant=claimant, relays=relays,
-            quantities=quantities, places=places, asserted_on=asserted_on, cue=segment.cue,
-        ))
+        self.claims.append(
+            ClaimSuggestion(
+                start=start,
+                end=end,
+                text=body[start:end],
+                claimant=claimant,
+                relays=relays,
+                quantities=quantities,
+                places=places,
+                asserted_on=asserted_on,
+                cue=segment.cue,
+            )
+        )
         self.claim_paragraphs.append(sentence.paragraph)
         self.claim_back_refs.append(segment.back_reference)
 
@@ -587,14 +825,30 @@ class _Reader:
         found = list(segment.relays)
         for match in re.finditer(r"\b(?:told|telling|tells|briefed)\s+", self.body[start:end]):
             object_start = start + match.end()
-            mentions = [m for m in self.actors_in(object_start, min(end, object_start + 60))
-                        if not self.body[object_start:m.start].strip(" ")
-                        or re.fullmatch(r"\s*(?:the|state|news|agency|\s)*", self.body[object_start:m.start])]
+            mentions = [
+                m
+                for m in self.actors_in(object_start, min(end, object_start + 60))
+                if not self.body[object_start : m.start].strip(" ")
+                or re.fullmatch(
+                    r"\s*(?:the|state|news|agency|\s)*", self.body[object_start : m.start]
+                )
+            ]
             if mentions and mentions[0].record.kind != "person":
                 record = mentions[0].record
-                found.append((RELAY_PRIORITY["told"], ActorSuggestion(
-                    record.name, record.kind, record, self.body[mentions[0].start:mentions[0].end],
-                    mentions[0].start, mentions[0].end, "name")))
+                found.append(
+                    (
+                        RELAY_PRIORITY["told"],
+                        ActorSuggestion(
+                            record.name,
+                            record.kind,
+                            record,
+                            self.body[mentions[0].start : mentions[0].end],
+                            mentions[0].start,
+                            mentions[0].end,
+                            "name",
+                        ),
+                    )
+                )
         ordered = []
         seen = {segment.claimant.name} if segment.claimant else set()
         for _, actor in sorted(found, key=lambda item: item[0]):
@@ -610,12 +864,14 @@ class _Reader:
         names = actor.known.all_names if actor.known else (actor.name,)
         for name in names:
             normal = normal_form(name)
-            if normal and (normal == self.outlet or normal.replace(" ", "") == self.outlet.replace(" ", "")):
+            if normal and (
+                normal == self.outlet or normal.replace(" ", "") == self.outlet.replace(" ", "")
+            ):
                 return True
         return False
 
     def places(self, start: int, end: int, excluded, country_excluded=()) -> list[KnownName]:
-        """Places named in the claim, or referred to ("the region"), not those naming its speaker."""
+        """Places named in the claim or referred to ("the region"), not its speaker's."""
         body = self.body
         found: list[tuple[int, KnownName]] = []
         actor_spans = {(m.start, m.end) for m in self.actor_mentions}
@@ -624,31 +880,39 @@ class _Reader:
             if any(s <= mention.start < e for s, e in excluded):
                 continue
             record = mention.record
-            if record.kind == "country" and any(s <= mention.start < e for s, e in country_excluded):
+            if record.kind == "country" and any(
+                s <= mention.start < e for s, e in country_excluded
+            ):
                 continue
             is_actor_too = (mention.start, mention.end) in actor_spans or any(
-                a.start <= mention.start < a.end for a in self.actors_in(max(0, mention.start - 60), mention.end)
+                a.start <= mention.start < a.end
+                for a in self.actors_in(max(0, mention.start - 60), mention.end)
             )
             if record.kind == "country" or is_actor_too:
-                following = body[mention.end:mention.end + 40]
-                if re.match(r"[’']s\b", following) and index + 1 < len(mentions) and (
-                    mentions[index + 1].start - mention.end < 30
+                following = body[mention.end : mention.end + 40]
+                if (
+                    re.match(r"[’']s\b", following)
+                    and index + 1 < len(mentions)
+                    and (mentions[index + 1].start - mention.end < 30)
                 ):
                     continue  # "Russia's Kursk region": the region, not the country
                 if not _after_locative(body, mention.start):
                     continue  # "Ukraine does not trust Russia": a party, not a place
             found.append((mention.start, record))
-        for match in re.finditer(r"\b(?:the|that)\s+(region|oblast|province|territory|area|town|city|village|"
-                                 r"settlement|plant|site|facility|port|enclave|strip|capital)\b",
-                                 body[start:end], re.IGNORECASE):
+        for match in re.finditer(
+            r"\b(?:the|that)\s+(region|oblast|province|territory|area|town|city|village|"
+            r"settlement|plant|site|facility|port|enclave|strip|capital)\b",
+            body[start:end],
+            re.IGNORECASE,
+        ):
             position = start + match.start()
             if any(s <= position < e for s, e in excluded):
                 continue
-            if re.match(r"\s+of\s+[A-Z]", body[start + match.end():start + match.end() + 6]):
+            if re.match(r"\s+of\s+[A-Z]", body[start + match.end() : start + match.end() + 6]):
                 continue  # "the town of Shebekino" names the place itself
             kinds = ANAPHORS[match.group(1).lower()]
             low = bisect.bisect_left(self.place_starts, position)
-            for mention in reversed(self.place_mentions[max(0, low - 30):low]):
+            for mention in reversed(self.place_mentions[max(0, low - 30) : low]):
                 if mention.record.kind in kinds:
                     found.append((position, mention.record))
                     break
@@ -664,8 +928,11 @@ class _Reader:
         body = self.body
         position = segment.verb_end
         if speech.VERB_FORMS.get(segment.cue) in speech.TELLING_VERBS:
-            skipped = re.match(r"\s+(?:(?:[A-Z][\w.’'-]*|the|reporters|journalists|lawmakers|state|"
-                               r"television|news|agency)\s+){1,5}", body[position:position + 80])
+            skipped = re.match(
+                r"\s+(?:(?:[A-Z][\w.’'-]*|the|reporters|journalists|lawmakers|state|"
+                r"television|news|agency)\s+){1,5}",
+                body[position : position + 80],
+            )
             if skipped:
                 day = day_near(body, position + skipped.end(), self.published)
                 if day:
@@ -678,7 +945,7 @@ class _Reader:
 
 
 def _after_locative(body: str, position: int) -> bool:
-    words = re.findall(r"[A-Za-z’'-]+", body[max(0, position - 40):position])
+    words = re.findall(r"[A-Za-z’'-]+", body[max(0, position - 40) : position])
     while words and words[-1].lower() in PLACE_ADJECTIVES:
         words.pop()
     return bool(words) and words[-1].lower() in LOCATIVE
@@ -701,8 +968,15 @@ def _split_point(body: str, after: int, before: int) -> int | None:
 
 
 def _as_back_reference(claimant: ActorSuggestion, text: str, start: int) -> ActorSuggestion:
-    return ActorSuggestion(claimant.name, claimant.kind, claimant.known, text, start,
-                           start + len(text), "back-reference")
+    return ActorSuggestion(
+        claimant.name,
+        claimant.kind,
+        claimant.known,
+        text,
+        start,
+        start + len(text),
+        "back-reference",
+    )
 
 
 NAME_RE = re.compile(
@@ -714,9 +988,12 @@ NAME_RE = re.compile(
 def _unknown_name(phrase: str) -> tuple[str, int] | None:
     """The last run of capitalised words in a phrase, without titles: ("Dmitry Peskov", end)."""
     best = None
-    for match in re.finditer(r"(?:[A-Z][\w’'.-]*|(?:al|el|bin|ibn|abu)-[A-Z][\w’'-]*)"
-                             r"(?:\s+(?:[A-Z][\w’'.-]*|al-[A-Z][\w’'-]*|(?:bin|ibn|de|van|von|der|la|al|el)"
-                             r"(?=\s+[A-Z])))*", phrase):
+    for match in re.finditer(
+        r"(?:[A-Z][\w’'.-]*|(?:al|el|bin|ibn|abu)-[A-Z][\w’'-]*)"
+        r"(?:\s+(?:[A-Z][\w’'.-]*|al-[A-Z][\w’'-]*|(?:bin|ibn|de|van|von|der|la|al|el)"
+        r"(?=\s+[A-Z])))*",
+        phrase,
+    ):
         words = match.group().split()
         while words and words[0].lower().strip(".,’'s") in TITLE_WORDS:
             words = words[1:]
@@ -733,14 +1010,24 @@ def _unknown_name(phrase: str) -> tuple[str, int] | None:
 
 def _looks_like_person(name: str) -> bool:
     words = name.split()
-    return 2 <= len(words) <= 4 and not any(w.lower() in ORGANISATION_WORDS | MILITARY_WORDS for w in words)
+    return 2 <= len(words) <= 4 and not any(
+        w.lower() in ORGANISATION_WORDS | MILITARY_WORDS for w in words
+    )
 
 
 def _kind_guess(name: str) -> str:
     words = {w.lower().strip(".,") for w in name.split()}
     if words & MILITARY_WORDS:
         return "military_unit"
-    if words & {"ministry", "government", "administration", "authority", "council", "office", "kremlin"}:
+    if words & {
+        "ministry",
+        "government",
+        "administration",
+        "authority",
+        "council",
+        "office",
+        "kremlin",
+    }:
         return "government"
     if words & ORGANISATION_WORDS or name.isupper():
         return "organisation"
@@ -749,6 +1036,8 @@ def _kind_guess(name: str) -> str:
     return "person" if len(words) >= 2 else "organisation"
 
 
-def extract(body: str, knowledge: Knowledge, *, published=None, outlet: str = "") -> list[ClaimSuggestion]:
+def extract(
+    body: str, knowledge: Knowledge, *, published=None, outlet: str = ""
+) -> list[ClaimSuggestion]:
     """The claims a text attributes to someone, with what each asserts, in text order."""
     return _Reader(body, knowledge, published, outlet).read()

@@ -37,14 +37,18 @@ FUZZY_CUTOFF = 86
 # Words naming a kind of region: "Kharkiv Oblast" is also found as "Kharkiv
 # oblasts" (in "Sumy and Kharkiv oblasts") and, when nothing else is called so,
 # as plain "Kharkiv".
+# fmt: off
 REGION_WORDS = {
     "oblast", "oblasts", "region", "regions", "province", "provinces", "state", "states",
     "governorate", "governorates", "district", "districts", "raion", "krai", "county",
 }
+# fmt: on
+# fmt: off
 PLURAL_REGION_WORDS = {
     "oblasts": "oblast", "regions": "region", "provinces": "province", "states": "state",
     "governorates": "governorate", "districts": "district",
 }
+# fmt: on
 LEADING_ARTICLES = ("the ", "a ", "an ")
 
 TOKEN_RE = re.compile(r"[^\W_]+(?:[’'\-.][^\W_]+)*\.?|[^\w\s]", re.UNICODE)
@@ -87,10 +91,11 @@ def normal_form(text: str) -> str:
 def without_article(text: str) -> str:
     for article in LEADING_ARTICLES:
         if text.startswith(article):
-            return text[len(article):]
+            return text[len(article) :]
     return text
 
 
+# fmt: off
 _SKELETON_RULES = [
     (re.compile(r"kh"), "h"), (re.compile(r"zh"), "z"), (re.compile(r"ts"), "c"),
     (re.compile(r"sch|shch"), "sh"), (re.compile(r"ck"), "k"), (re.compile(r"ph"), "f"),
@@ -99,6 +104,7 @@ _SKELETON_RULES = [
     (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"(?<=[a-z])i+\b"), "i"),
     (re.compile(r"(?<=[a-z])e\b"), ""),
 ]
+# fmt: on
 
 
 @lru_cache(maxsize=65536)
@@ -190,7 +196,7 @@ class NameIndex:
         if not words[position]:
             return None
         for length in range(min(MAX_NAME_WORDS, len(tokens) - position), 0, -1):
-            window = words[position:position + length]
+            window = words[position : position + length]
             if None in window or not window[-1]:
                 continue
             phrase_words = [w for w in window if w]
@@ -215,7 +221,7 @@ class NameIndex:
             found = self.exact.get(f"{first} {singular}")
             if found:
                 return found[0]
-        following = words[position + 1:position + 4]
+        following = words[position + 1 : position + 4]
         for word in following:
             if word in PLURAL_REGION_WORDS:
                 found = self.exact.get(f"{first} {PLURAL_REGION_WORDS[word]}")
@@ -272,7 +278,7 @@ def tokenize(text: str) -> list[tuple[int, int]]:
             spans.append((start, end - 1))
             spans.append((end - 1, end))
             continue
-        if token.endswith((("’s", "'s"))) and len(token) > 2:
+        if token.endswith(("’s", "'s")) and len(token) > 2:
             spans.append((start, end - 2))
             spans.append((end - 2, end))
             continue

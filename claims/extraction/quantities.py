@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from claims import units
 
+# fmt: off
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -24,8 +25,12 @@ WORD_NUMBERS = {
     "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "a dozen": 12,
     "a hundred": 100, "a thousand": 1000,
 }
+# fmt: on
+# fmt: off
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "mln": 1_000_000,
           "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000}
+# fmt: on
+# fmt: off
 FRACTIONS = {
     "half": Decimal(50), "a half": Decimal(50), "one half": Decimal(50),
     "a third": Decimal("33.333333"), "one third": Decimal("33.333333"),
@@ -34,7 +39,9 @@ FRACTIONS = {
     "one-quarter": Decimal(25), "three-quarters": Decimal(75), "three quarters": Decimal(75),
     "a fifth": Decimal(20), "one-fifth": Decimal(20), "a tenth": Decimal(10),
 }
+# fmt: on
 # Unit words as written → what Pint reads (through claims.units) and what is shown.
+# fmt: off
 UNIT_WORDS = [
     (r"square\s+kilomet(?:er|re)s?|sq\.?\s*km|km²|km2|square\s+km", "km²"),
     (r"square\s+miles?|sq\.?\s*mi(?:les?)?|mi²", "mi²"),
@@ -53,9 +60,13 @@ UNIT_WORDS = [
     (r"years?\b", "year"),
     (r"hours?\b", "hour"),
 ]
-UNIT_RE = re.compile(r"\s*-?\s*(?:" + "|".join(f"(?P<u{i}>{p})" for i, (p, _) in enumerate(UNIT_WORDS)) + ")",
-                     re.IGNORECASE)
+# fmt: on
+UNIT_RE = re.compile(
+    r"\s*-?\s*(?:" + "|".join(f"(?P<u{i}>{p})" for i, (p, _) in enumerate(UNIT_WORDS)) + ")",
+    re.IGNORECASE,
+)
 TIME_UNITS = {"day", "week", "month", "year", "hour"}
+# fmt: off
 QUALIFIERS = [
     (r"(?:about|around|roughly|approximately|nearly|almost|some|an estimated|estimated|close to|"
      r"approx\.?|just under|just over)", "about"),
@@ -64,14 +75,18 @@ QUALIFIERS = [
     (r"(?:up to|as many as|as much as|at most|a maximum of|no more than)", "up_to"),
     (r"(?:less than|fewer than|under|below)", "less_than"),
 ]
+# fmt: on
 QUALIFIER_RE = re.compile(
     r"\b(?:" + "|".join(f"(?P<q{i}>{p})" for i, (p, _) in enumerate(QUALIFIERS)) + r")\s+$",
     re.IGNORECASE,
 )
-MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 NUMBER_WORD = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
 FRACTION_WORD = "|".join(sorted((re.escape(w) for w in FRACTIONS), key=len, reverse=True))
+# fmt: off
 NUMBER_BODY = (
     r"(?:"
     r"(?P<fraction>" + FRACTION_WORD + r")(?![\w-])"
@@ -81,6 +96,7 @@ NUMBER_BODY = (
     r"(?:\s+(?P<wscale>thousand|million|billion)\b)?(?![\w-])"
     r")"
 )
+# fmt: on
 NUMBER_RE = re.compile(r"(?<![\w\-.,])" + NUMBER_BODY, re.IGNORECASE)
 # The second number of a range follows a hyphen or "to": no look-behind.
 SECOND_NUMBER_RE = re.compile(NUMBER_BODY, re.IGNORECASE)
@@ -91,14 +107,17 @@ TIME_FRAME_RE = re.compile(
 )
 RATE_RE = re.compile(
     r"^[^.;,]{0,40}?\b(?:per|a|each|every)\s+(?P<per>day|week)\b|"
-    r"^[^.;,]{0,40}?\b(?:in a single|during the|over the past|in one|within a)\s+(?P<per2>day|week)\b",
+    r"^[^.;,]{0,40}?\b(?:in a single|during the|over the past|in one|within a)\s+"
+    r"(?P<per2>day|week)\b",
     re.IGNORECASE,
 )
+# fmt: off
 STOP_WORDS = {
     "of", "in", "on", "at", "to", "from", "by", "with", "and", "or", "but", "that", "since",
     "over", "during", "for", "had", "have", "has", "were", "was", "is", "are", "would", "will",
     "who", "which", "as", "than", "the", "a", "an", "its", "their", "his", "her", "this",
 }
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -115,8 +134,12 @@ class QuantitySuggestion:
     per: str = ""
 
     def as_dict(self) -> dict:
-        data = {"value": _plain(self.value), "unit": self.unit, "counted": self.counted,
-                "qualifier": self.qualifier}
+        data = {
+            "value": _plain(self.value),
+            "unit": self.unit,
+            "counted": self.counted,
+            "qualifier": self.qualifier,
+        }
         if self.value_max is not None:
             data["value_max"] = _plain(self.value_max)
         if self.per:
@@ -150,7 +173,7 @@ def _number(match: re.Match) -> Decimal | None:
 def _skip(text: str, match: re.Match, span_text_before: str) -> bool:
     """True for numbers that are not quantities: years, dates, designations, time frames."""
     token = match.group()
-    after = text[match.end():match.end() + 30]
+    after = text[match.end() : match.end() + 30]
     before = span_text_before[-30:]
     if match.group("digits") and not match.group("scale"):
         raw = match.group("digits")
@@ -169,14 +192,17 @@ def _skip(text: str, match: re.Match, span_text_before: str) -> bool:
     if re.match(r"\s*(?:st|nd|rd|th)\b", after):
         return True
     lower = token.lower()
-    if lower == "one" and re.match(r"\s+(?:of|another|side|step|way|time|thing|point|day)\b", after):
+    if lower == "one" and re.match(
+        r"\s+(?:of|another|side|step|way|time|thing|point|day)\b", after
+    ):
         return True
-    if TIME_FRAME_RE.search(before) and re.match(r"[\s-]*(?:hours?|days?|weeks?|months?|years?|nights?)\b",
-                                                 after, re.IGNORECASE):
+    if TIME_FRAME_RE.search(before) and re.match(
+        r"[\s-]*(?:hours?|days?|weeks?|months?|years?|nights?)\b", after, re.IGNORECASE
+    ):
         return True  # "over the past 24 hours"
-    if re.match(r"\s+(?:hours?|days?|weeks?|months?|years?)\s+(?:ago|earlier|later|before)\b", after):
-        return True
-    return False
+    # "three days ago": when, not how much
+    ago = r"\s+(?:hours?|days?|weeks?|months?|years?)\s+(?:ago|earlier|later|before)\b"
+    return bool(re.match(ago, after))
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[QuantitySuggestion]:
@@ -188,7 +214,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     for match in NUMBER_RE.finditer(span):
         if match.start() < consumed_until:
             continue
-        before = span[:match.start()]
+        before = span[: match.start()]
         if _skip(span, match, before):
             continue
         value = _number(match)
@@ -199,13 +225,14 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         qualifier = _qualifier(before)
         # A range: "between 5 and 6 million", "10 to 15", "10-15", "10% to 15%".
         range_match = re.match(r"\s*%?\s*(?:-|–|to|and)\s*(?=[\d$])", span[cursor:]) or (
-            re.match(r"\s*(?:to|and)\s+(?=\w)", span[cursor:])
-            if match.group("word") else None
+            re.match(r"\s*(?:to|and)\s+(?=\w)", span[cursor:]) if match.group("word") else None
         )
-        if range_match and (re.search(r"\bbetween\s+$|\bfrom\s+$", before, re.IGNORECASE)
-                            or not re.match(r"\s*and", span[cursor:])):
+        if range_match and (
+            re.search(r"\bbetween\s+$|\bfrom\s+$", before, re.IGNORECASE)
+            or not re.match(r"\s*and", span[cursor:])
+        ):
             second = SECOND_NUMBER_RE.match(span, cursor + range_match.end())
-            if second and not _skip(span, second, span[:second.start()]):
+            if second and not _skip(span, second, span[: second.start()]):
                 value_max = _number(second)
                 if second.group("scale") and not match.group("scale"):
                     value *= SCALES[second.group("scale").lower()]
@@ -217,8 +244,12 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             unit = "%"  # two-thirds of the population: 66.67 %
         else:
             unit_match = UNIT_RE.match(span, cursor)
-            if unit_match and not re.match(r"\w", span[unit_match.end():unit_match.end() + 1] or " "):
-                unit = next(symbol for i, (_, symbol) in enumerate(UNIT_WORDS) if unit_match.group(f"u{i}"))
+            if unit_match and not re.match(
+                r"\w", span[unit_match.end() : unit_match.end() + 1] or " "
+            ):
+                unit = next(
+                    symbol for i, (_, symbol) in enumerate(UNIT_WORDS) if unit_match.group(f"u{i}")
+                )
                 cursor = unit_match.end()
         if unit in TIME_UNITS and TIME_FRAME_RE.search(before):
             continue
@@ -235,28 +266,47 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             consumed_until = cursor + bracket.end()
         counted = _counted(span[cursor:])
         per = _rate(span[cursor:])
-        found.append(QuantitySuggestion(
-            start=start + match.start(), end=start + cursor, value=value, value_max=value_max,
-            unit=unit, counted=counted, qualifier=qualifier, per=per,
-        ))
+        found.append(
+            QuantitySuggestion(
+                start=start + match.start(),
+                end=start + cursor,
+                value=value,
+                value_max=value_max,
+                unit=unit,
+                counted=counted,
+                qualifier=qualifier,
+                per=per,
+            )
+        )
         consumed_until = max(consumed_until, cursor)
     found.extend(_article_quantities(span, start, found))
     return sorted(found, key=lambda q: q.start)
 
 
-def _article_quantities(span: str, start: int, found: list[QuantitySuggestion]) -> list[QuantitySuggestion]:
+def _article_quantities(
+    span: str, start: int, found: list[QuantitySuggestion]
+) -> list[QuantitySuggestion]:
     """ "at least a year", "more than a week": a qualified unit with "a" for one."""
     extra = []
-    pattern = re.compile(r"\b(?P<q>at least|more than|less than|up to|nearly|almost|about|over)\s+an?\s+"
-                         r"(?P<u>year|month|week|day|hour)\b", re.IGNORECASE)
+    pattern = re.compile(
+        r"\b(?P<q>at least|more than|less than|up to|nearly|almost|about|over)\s+an?\s+"
+        r"(?P<u>year|month|week|day|hour)\b",
+        re.IGNORECASE,
+    )
     for match in pattern.finditer(span):
         if any(q.start <= start + match.start() < q.end for q in found):
             continue
         qualifier = _qualifier(match.group("q") + " ")
-        extra.append(QuantitySuggestion(
-            start=start + match.start(), end=start + match.end(), value=Decimal(1),
-            unit=match.group("u").lower(), counted="", qualifier=qualifier,
-        ))
+        extra.append(
+            QuantitySuggestion(
+                start=start + match.start(),
+                end=start + match.end(),
+                value=Decimal(1),
+                unit=match.group("u").lower(),
+                counted="",
+                qualifier=qualifier,
+            )
+        )
     return extra
 
 

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 # Verbs of saying and of stating a position, as [base, 3rd person, past, -ing].
+# fmt: off
 _IRREGULAR = {
     "say": ["say", "says", "said", "saying"],
     "tell": ["tell", "tells", "told", "telling"],
@@ -34,13 +35,16 @@ _IRREGULAR = {
     "reply": ["reply", "replies", "replied", "replying"],
     "signal": ["signal", "signals", "signalled", "signaling", "signaled", "signalling"],
 }
-_REGULAR = (
-    "claim report state confirm add warn announce insist accuse estimate post note emphasize "
-    "emphasise stress acknowledge reiterate allege express underscore indicate vow pledge urge "
-    "welcome blame argue assert suggest predict promise threaten condemn dismiss reject describe "
-    "declare explain maintain highlight propose demand tweet reveal disclose recall concede "
-    "contend mention repeat brief inform appeal"
+# fmt: on
+# fmt: off
+_REGULAR = (  # noqa: SIM905 (a word list reads better as text)
+    "claim report state confirm add warn announce insist accuse estimate post note "
+    "emphasize emphasise stress acknowledge reiterate allege express underscore indicate "
+    "vow pledge urge welcome blame argue assert suggest predict promise threaten condemn "
+    "dismiss reject describe declare explain maintain highlight propose demand tweet "
+    "reveal disclose recall concede contend mention repeat brief inform appeal"
 ).split()
+# fmt: on
 VERB_FORMS: dict[str, str] = {}  # form → base
 for _base, _forms in _IRREGULAR.items():
     for _form in _forms:
@@ -55,11 +59,13 @@ for _base in _REGULAR:
     for _form in _forms:
         VERB_FORMS.setdefault(_form, _base)
 # "called for", "pushed for", "ruled out": verbs that state a position only with their particle.
+# fmt: off
 PARTICLE_VERBS = {
     "call": ("for", "on", "it", "the", "a", "an", "them", "him", "her", "this", "that", "“", '"'),
     "push": ("for",),
     "rule": ("out",),
 }
+# fmt: on
 for _base in PARTICLE_VERBS:
     for _form in (_base, _base + "s", _base + "ed", _base + "ing"):
         VERB_FORMS[_form] = _base
@@ -68,8 +74,9 @@ VERB_FORMS["ruling"] = "rule"
 VERB_FORMS["rules"] = "rule"
 # Verbs whose object is the person or outlet told ("told Reuters", "briefed reporters").
 TELLING_VERBS = {"tell", "brief", "inform", "testify"}
-VERB_RE = re.compile(r"\b(" + "|".join(sorted(VERB_FORMS, key=len, reverse=True)) + r")\b",
-                     re.IGNORECASE)
+VERB_RE = re.compile(
+    r"\b(" + "|".join(sorted(VERB_FORMS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
 
 NEGATIONS = re.compile(
     r"\b(?:not|n't|never|no|declined\s+to|refused\s+to|failed\s+to|yet\s+to|without)\s+"
@@ -77,8 +84,9 @@ NEGATIONS = re.compile(
     re.IGNORECASE,
 )
 PASSIVE = re.compile(r"\b(?:was|were|been|be|is|are|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-MODAL = re.compile(r"\b(?:will|would|could|should|may|might|can|must|to|shall)\s+(?:\w+\s+)?$",
-                   re.IGNORECASE)
+MODAL = re.compile(
+    r"\b(?:will|would|could|should|may|might|can|must|to|shall)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
 DETERMINER = re.compile(
     r"(?:\b(?:the|a|an|its|his|her|their|our|these|those|this|that|such|new|earlier|latest|"
     r"previous|first|similar|unverified|false|repeated|official|any|no|whose|of)|['’]s)\s+(?:\w+\s+)?$",
@@ -89,6 +97,7 @@ IMMEDIATE_DETERMINER = re.compile(
     r"previous|similar|unverified|false|repeated|official|any|no|whose|media|press)|['’]s)\s+$",
     re.IGNORECASE,
 )
+# fmt: off
 ADVERBS = {
     "also", "separately", "reportedly", "repeatedly", "later", "earlier", "then", "previously",
     "again", "publicly", "officially", "further", "himself", "herself", "itself", "themselves",
@@ -96,24 +105,38 @@ ADVERBS = {
     "flatly", "strongly", "firmly", "quickly", "swiftly", "immediately", "explicitly", "openly",
     "privately", "formally", "angrily", "once", "now", "still", "yet", "last", "alone", "too",
 }
+# fmt: on
 CONJUNCTIONS = {"and", "but", "while", "whereas", "yet", "as", "although", "though", "however"}
+# fmt: off
 INTRO_WORDS = {
     "in", "on", "at", "following", "after", "before", "earlier", "later", "initially", "meanwhile",
     "however", "as", "while", "during", "over", "since", "speaking", "asked", "separately",
     "also", "but", "and", "yet", "still", "last", "this", "from", "with", "amid", "despite",
     "according", "by", "when", "under", "for", "to", "until", "within", "throughout", "addressing",
-    "writing", "responding", "if", "although", "though", "because", "instead", "later",
+    "writing", "responding", "if", "although", "though", "because", "instead",
 }
+# fmt: on
 # What may follow a verb of saying that closes its sentence ("..., X said on Tuesday, in a
 # statement"), as opposed to the content it introduces ("X said its fighters had ...").
+# fmt: off
 ADVERBIAL_STARTS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
     "today", "late", "early", "earlier", "later", "via", "citing", "adding", "without", "in", "on",
     "at", "overnight", "tonight", "repeatedly", "separately", "again", "publicly", "after",
     "before", "during", "as", "while", "when", "according", "last", "this", "referring",
-    "speaking", "in", "quoting", "told",
+    "speaking", "quoting", "told",
 }
-RELATIVE_STARTS = ("which ", "who ", "whose ", "whom ", "speaking ", "citing ", "according ", "where ")
+# fmt: on
+RELATIVE_STARTS = (
+    "which ",
+    "who ",
+    "whose ",
+    "whom ",
+    "speaking ",
+    "citing ",
+    "according ",
+    "where ",
+)
 
 # "MOSCOW, March 11 (Reuters) - ", "DEIR AL-BALAH, Gaza Strip (AP) — ", "KYIV (AFP) - ": the
 # place and day a report was filed from, not part of any claim.
@@ -121,14 +144,16 @@ DATELINE_RE = re.compile(
     r"^\s*[A-Z][A-Z .'’/-]{1,40}(?:,\s*[A-Z][\w .]{1,30})?\s*(?:\([\w .-]{1,30}\))?\s*[-—–]+\s+"
     r"|^\s*[A-Z][A-Z .'’/-]{1,40}(?:,\s*[A-Z][\w .]{1,30})?\s*\([\w .-]{1,30}\)\s*"
 )
-OPEN_QUOTES = "“\"«„"
-CLOSE_QUOTES = "”\"»“"
+OPEN_QUOTES = '“"«„'
+CLOSE_QUOTES = '”"»“'
+# fmt: off
 ABBREVIATIONS = {
     "u.s", "u.n", "u.k", "e.u", "dr", "mr", "mrs", "ms", "gen", "lt", "col", "sgt", "capt", "maj",
     "rep", "sen", "gov", "st", "mt", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "jr", "sr", "inc", "co", "corp", "vs", "e.g", "i.e",
-    "approx", "adm", "cmdr", "gen", "prof", "rev", "ret", "pres", "u.a.e", "d.c",
+    "approx", "adm", "cmdr", "prof", "rev", "ret", "pres", "u.a.e", "d.c",
 }
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -159,10 +184,11 @@ def split_sentences(text: str) -> list[Sentence]:
         start = dateline.end() if dateline else 0
         pieces = []
         for match in re.finditer(r"[.!?]+[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])", paragraph):
-            word = re.search(r"(\S+?)[.!?]+[”\"’')\]]*$", paragraph[start:match.end()])
-            token = (word.group(1) if word else "").lstrip("“\"(").lower()
+            word = re.search(r"(\S+?)[.!?]+[”\"’')\]]*$", paragraph[start : match.end()])
+            token = (word.group(1) if word else "").lstrip('“"(').lower()
             if match.group().startswith(".") and (
-                token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)
+                token in ABBREVIATIONS
+                or re.fullmatch(r"[a-z]", token)
                 or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)
             ):
                 continue
@@ -174,13 +200,15 @@ def split_sentences(text: str) -> list[Sentence]:
             pieces.append((start, len(paragraph.rstrip())))
         merged: list[tuple[int, int]] = []
         for piece in pieces:
-            if merged and _quote_open(paragraph[merged[-1][0]:merged[-1][1]]):
+            if merged and _quote_open(paragraph[merged[-1][0] : merged[-1][1]]):
                 merged[-1] = (merged[-1][0], piece[1])
             else:
                 merged.append(piece)
         for piece_start, piece_end in merged:
             if paragraph[piece_start:piece_end].strip():
-                sentences.append(Sentence(offset + piece_start, offset + piece_end, paragraph_index))
+                sentences.append(
+                    Sentence(offset + piece_start, offset + piece_end, paragraph_index)
+                )
     return sentences
 
 
@@ -227,17 +255,21 @@ def find_cues(text: str, start: int, end: int, quotes: list[tuple[int, int]]) ->
         form = match.group(1)
         lower = form.lower()
         base = VERB_FORMS[lower]
-        before = text[max(start, match.start() - 40):match.start()]
-        after = text[match.end():match.end() + 12].lower()
+        before = text[max(start, match.start() - 40) : match.start()]
+        after = text[match.end() : match.end() + 12].lower()
         if form[0].isupper():
             continue  # "the United States", "Says ..." in a headline: not a reported verb
         if re.match(r"\s+by\b", after):
             continue  # "reported by TASS" is a relay, not a claim's verb
         if NEGATIONS.search(before) or PASSIVE.search(before):
             continue
-        if base in PARTICLE_VERBS and not re.match(
-            r"\s+(?:" + "|".join(re.escape(p) for p in PARTICLE_VERBS[base]) + r")\b", after
-        ) and not re.match(r"\s+[“\"]", after):
+        if (
+            base in PARTICLE_VERBS
+            and not re.match(
+                r"\s+(?:" + "|".join(re.escape(p) for p in PARTICLE_VERBS[base]) + r")\b", after
+            )
+            and not re.match(r"\s+[“\"]", after)
+        ):
             continue
         is_base_form = lower == base and not lower.endswith("ed")
         is_third_person = lower.endswith("s") and lower != base and lower not in ("says",)
@@ -247,14 +279,17 @@ def find_cues(text: str, start: int, end: int, quotes: list[tuple[int, int]]) ->
                 continue
         elif is_base_form:
             # "Ukrainian officials insist", "analysts say": present tense after a plural agent.
-            if MODAL.search(before) or not re.search(r"(?:\w{2,}s|they|we|\))\s+(?:\w+ly\s+)?$",
-                                                       before, re.IGNORECASE):
+            if MODAL.search(before) or not re.search(
+                r"(?:\w{2,}s|they|we|\))\s+(?:\w+ly\s+)?$", before, re.IGNORECASE
+            ):
                 continue
             if DETERMINER.search(before):
                 continue
         elif is_third_person and IMMEDIATE_DETERMINER.search(before):
             continue  # "Russia's claims of territorial gains": a noun
-        if lower.endswith("ed") and re.search(r"\b(?:the|a|an|its|his|her|their)\s+$", before, re.I):
+        if lower.endswith("ed") and re.search(
+            r"\b(?:the|a|an|its|his|her|their)\s+$", before, re.I
+        ):
             continue  # "the reported attack", "an alleged strike"
         cues.append(Cue(match.start(), match.end(), base, lower))
     return cues
@@ -287,7 +322,7 @@ def first_word(text: str) -> str:
 
 
 def strip_trailing_adverbs(text: str, start: int, end: int) -> int:
-    """The end of the subject before a verb: "Gerasimov also", "Peskov on Monday" → the name's end."""
+    """Where the subject ends before a verb: "Gerasimov also", "Peskov on Monday" → the name."""
     from claims.extraction.dates import DAY_EXPRESSION
 
     while True:
