@@ -43,6 +43,28 @@ PERSON_NOUNS = {
     "senator", "leader", "analyst", "diplomat", "witness",
 }
 # fmt: on
+# fmt: off
+UNNAMED_NOUNS = {
+    "official", "officials", "source", "sources", "diplomat", "diplomats", "officer", "officers",
+    "witness", "witnesses", "resident", "residents", "analyst", "analysts", "expert", "experts",
+}
+# fmt: on
+INVERTIBLE_VERBS = {
+    "say",
+    "add",
+    "write",
+    "tell",
+    "declare",
+    "warn",
+    "insist",
+    "claim",
+    "state",
+    "note",
+    "explain",
+    "confirm",
+    "announce",
+    "reply",
+}
 DOCUMENT_NOUNS = {"statement", "report", "update", "bulletin", "communique", "post", "message"}
 PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group"}
 # fmt: off
@@ -244,10 +266,12 @@ class _Reader:
             return self.back_reference(
                 head_noun, offset, start_of=offset, text=stripped, words=words[1:]
             )
+        if unknown and normal_form(unknown[0]) in AGENT_NOUNS | {"both", "both sides"}:
+            unknown = None  # "Officials said ...", "Analysts say ...": a common noun, capitalised
         if unknown:
             name, name_end = unknown
             return self._new_actor(name, offset + name_end - len(name), offset + name_end)
-        if head_noun in AGENT_NOUNS and len(words) <= 6:
+        if (head_noun in AGENT_NOUNS or head_noun in ("sides", "parties")) and len(words) <= 6:
             name = re.sub(
                 r"^(?:the|a|an|two|three|several|some|many|other|one)\s+", "", stripped, flags=re.I
             )
@@ -284,6 +308,12 @@ class _Reader:
                         start_of + len(text),
                         "back-reference",
                     )
+            if hint in UNNAMED_NOUNS:
+                # "the official said", with no official named before: an unnamed source.
+                name = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+                return ActorSuggestion(
+                    name, "unnamed", None, text, start_of, start_of + len(text), "new"
+                )
             for claimant in reversed(previous_claimants):
                 if (claimant.kind == "person") == wanted_person:
                     return _as_back_reference(claimant, text, start_of)
@@ -351,6 +381,8 @@ class _Reader:
             actor = self.resolve_phrase(chunk_start, chunk_end)
             if actor is not None:
                 candidates.append((actor, (chunk_start, chunk_end)))
+        if not group:
+            return None, (verb_start, verb_start)
         if not candidates:
             return None, (group[0][0], group[-1][1])
         # The person in "Russia's top general, Valery Gerasimov," is the speaker; a known
@@ -431,6 +463,30 @@ class _Reader:
                 subject_start = boundary + 1
             actor, span = self.subject_before(subject_start, cue.start)
             if actor is None:
+                inverted = self.subject_after(sentence, cue)
+                if inverted is not None:
+                    # '"This is pure terror," said Sybiha, ...': the content came first.
+                    actor, span = inverted
+                    if segments and segments[-1].claimant is not None:
+                        if (
+                            segments[-1].claimant.name != actor.name
+                            and not actor.is_new
+                            and actor.kind != "person"
+                        ):
+                            segments[-1].relays.append((RELAY_PRIORITY["postposed"], actor))
+                        continue
+                    segments.append(
+                        _Segment(
+                            sentence.start,
+                            sentence.end,
+                            cue.form,
+                            cue.start,
+                            cue.end,
+                            actor,
+                            span,
+                            back_reference=actor.how == "back-reference",
+                        )
+                    )
                 continue
             if self._postposed(sentence, span, cue):
                 if (
@@ -478,9 +534,61 @@ class _Reader:
                     back_reference=actor.how == "back-reference",
                 )
             )
+        if not segments:
+            segments = self.quoted_as_saying(sentence)
         self.according_to(sentence, segments)
         relatives += self.nominal_claims(sentence)
         return sorted(segments + relatives, key=lambda segment: segment.start)
+
+    def subject_after(self, sentence: speech.Sentence, cue: speech.Cue):
+        """The speaker after the verb in '"...," said Sybiha' and '..., said the official'."""
+        before = self.body[sentence.start : cue.start].rstrip()
+        if cue.base not in INVERTIBLE_VERBS:
+            return None
+        if not before.endswith((",", "”", '"')):
+            return None
+        end = sentence.end
+        for mark in (",", ";", ".", "—", "("):
+            found = self.body.find(mark, cue.end, sentence.end)
+            if found != -1 and not (
+                mark == "." and re.match(r"[A-Z]\.", self.body[found - 1 : found + 1])
+            ):
+                end = min(end, found)
+        cut = re.search(
+            r"\s(?:who|on|in|at|after|before|during|when|adding|citing|according)\s",
+            self.body[cue.end : end],
+        )
+        if cut:
+            end = cue.end + cut.start()
+        actor = self.resolve_phrase(cue.end, end)
+        if actor is None:
+            return None
+        return actor, (cue.end, end)
+
+    def quoted_as_saying(self, sentence: speech.Sentence) -> list[_Segment]:
+        """ "RIA quoted Gladkov as saying that ...": Gladkov speaks, RIA relays."""
+        segments = []
+        pattern = re.compile(r"\bquoted\s+(.{1,80}?)\s+as\s+(?:saying|telling|stating)\b")
+        for match in pattern.finditer(self.body, sentence.start, sentence.end):
+            if speech.inside(match.start(), self.quotes):
+                continue
+            speaker = self.resolve_phrase(match.start(1), match.end(1))
+            if speaker is None:
+                continue
+            relay, _ = self.subject_before(sentence.start, match.start())
+            segment = _Segment(
+                sentence.start,
+                sentence.end,
+                "quoted as saying",
+                match.start(),
+                match.end(),
+                speaker,
+                (match.start(1), match.end(1)),
+            )
+            if relay is not None and not relay.is_new:
+                segment.relays.append((RELAY_PRIORITY["by"], relay))
+            segments.append(segment)
+        return segments
 
     def _description_start(self, start: int, subject_start: int) -> int:
         """Where the words describing the speaker begin: "Iran's ambassador to Syria, Hossein
@@ -636,9 +744,22 @@ class _Reader:
                     phrase_end = min(phrase_end, found)
             phrase_end = self._trim_relay_phrase(match.end(), phrase_end)
             actor = self.resolve_phrase(match.end(), phrase_end)
+            marker = match.group().strip().lower()
+            if actor is None and marker.startswith("according") and not segments:
+                # "According to Ukrainian estimates, ...": someone's figures, unnamed.
+                phrase = self.body[match.end() : phrase_end].strip()
+                if phrase and len(phrase.split()) <= 6:
+                    actor = ActorSuggestion(
+                        phrase,
+                        "unnamed",
+                        None,
+                        phrase,
+                        match.end(),
+                        match.end() + len(phrase),
+                        "new",
+                    )
             if actor is None:
                 continue
-            marker = match.group().strip().lower()
             if marker == "citing":
                 if segments:
                     segment = _nearest(segments, match.start())

@@ -245,6 +245,8 @@ class NameIndex:
         best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if best is None:
             return None
+        if key.startswith(best[0]) or best[0].startswith(key):
+            return None  # "Russian" is not "Russia", nor "Israeli" "Israel": words formed from it
         return Mention(start, end, self.skeletons[best[0]][0], "fuzzy"), 1
 
 
