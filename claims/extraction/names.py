@@ -82,10 +82,15 @@ class Mention:
 @lru_cache(maxsize=65536)
 def normal_form(text: str) -> str:
     """ASCII, lower case, no possessive, words separated by single spaces."""
-    text = unidecode(text.replace("’", "'").replace("‘", "'")).lower()
-    text = re.sub(r"'s\b", "", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return text.strip()
+    text = text.replace("’", "'").replace("‘", "'")
+    if not text.isascii():
+        text = unidecode(text)
+    text = _POSSESSIVE.sub("", text.lower())
+    return _NOT_ALPHANUMERIC.sub(" ", text).strip()
+
+
+_POSSESSIVE = re.compile(r"'s\b")
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 
 def without_article(text: str) -> str:
@@ -95,25 +100,32 @@ def without_article(text: str) -> str:
     return text
 
 
-# fmt: off
-_SKELETON_RULES = [
-    (re.compile(r"kh"), "h"), (re.compile(r"zh"), "z"), (re.compile(r"ts"), "c"),
-    (re.compile(r"sch|shch"), "sh"), (re.compile(r"ck"), "k"), (re.compile(r"ph"), "f"),
-    (re.compile(r"x"), "ks"), (re.compile(r"[yj]"), "i"), (re.compile(r"w"), "v"),
-    (re.compile(r"ou"), "u"), (re.compile(r"(?<=[a-z])ie\b"), "i"),
-    (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"(?<=[a-z])i+\b"), "i"),
-    (re.compile(r"(?<=[a-z])e\b"), ""),
-]
-# fmt: on
+_LETTERS = re.compile(r"shch|sch|kh|zh|ts|ck|ph|ou|x|y|j|w")
+_LETTER_KEYS = {
+    "shch": "sh",
+    "sch": "sh",
+    "kh": "h",
+    "zh": "z",
+    "ts": "c",
+    "ck": "k",
+    "ph": "f",
+    "ou": "u",
+    "x": "ks",
+    "y": "i",
+    "j": "i",
+    "w": "v",
+}
+_DOUBLED = re.compile(r"(.)\1+")
+_ENDING = re.compile(r"(?<=[a-z])(ie|e)\b")
 
 
 @lru_cache(maxsize=65536)
 def skeleton(text: str) -> str:
     """A key that transliteration variants of one name share (Syrskyi, Syrsky → sirski)."""
     key = without_article(normal_form(text))
-    for pattern, replacement in _SKELETON_RULES:
-        key = pattern.sub(replacement, key)
-    return key
+    key = _LETTERS.sub(lambda match: _LETTER_KEYS[match.group()], key)
+    key = _DOUBLED.sub(r"\1", key)
+    return _ENDING.sub(lambda match: "i" if match.group(1) == "ie" else "", key)
 
 
 def name_variants(name: str) -> set[str]:
@@ -251,7 +263,8 @@ class NameIndex:
 
 
 def _append_once(bucket: list[KnownName], record: KnownName) -> None:
-    if record not in bucket:
+    # A record's names are added one after another, so a repeat can only be the last entry.
+    if not bucket or bucket[-1] is not record:
         bucket.append(record)
 
 

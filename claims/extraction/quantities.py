@@ -5,7 +5,7 @@ What is *not* a quantity of the claim: years and dates ("since April 2023",
 "Dec. 19"), time frames ("over the past 24 hours", "in the past seven weeks"),
 ordinals, weapon designations ("Su-34", "S-400"), "one of the men", and a
 conversion in brackets after a measure ("30 km (19 miles)"), which repeats it.
-Units are checked with Pint through ``claims.units``.
+Units are written as ``claims.units`` (Pint) reads them: km², mi², t, %, day.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-
-from claims import units
 
 # fmt: off
 WORD_NUMBERS = {
@@ -253,11 +251,6 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 cursor = unit_match.end()
         if unit in TIME_UNITS and TIME_FRAME_RE.search(before):
             continue
-        if unit:
-            try:
-                units.canonical_symbol(unit)
-            except units.UnknownUnit:
-                unit = ""
         if match.group("money"):
             unit = ""
         # A conversion in brackets repeats the measure: "30 km (19 miles)".
