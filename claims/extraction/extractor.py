@@ -49,6 +49,28 @@ UNNAMED_NOUNS = {
     "witness", "witnesses", "resident", "residents", "analyst", "analysts", "expert", "experts",
 }
 # fmt: on
+# Capitalised only because they open the sentence: "Two diplomatic sources said".
+SENTENCE_OPENERS = {
+    "both",
+    "both sides",
+    "two",
+    "three",
+    "four",
+    "five",
+    "several",
+    "some",
+    "many",
+    "other",
+    "senior",
+    "local",
+    "western",
+    "foreign",
+    "most",
+    "all",
+    "few",
+    "military",
+    "government",
+}
 INVERTIBLE_VERBS = {
     "say",
     "add",
@@ -266,7 +288,7 @@ class _Reader:
             return self.back_reference(
                 head_noun, offset, start_of=offset, text=stripped, words=words[1:]
             )
-        if unknown and normal_form(unknown[0]) in AGENT_NOUNS | {"both", "both sides"}:
+        if unknown and normal_form(unknown[0]) in AGENT_NOUNS | SENTENCE_OPENERS:
             unknown = None  # "Officials said ...", "Analysts say ...": a common noun, capitalised
         if unknown:
             name, name_end = unknown
@@ -1109,20 +1131,31 @@ NAME_RE = re.compile(
 def _unknown_name(phrase: str) -> tuple[str, int] | None:
     """The last run of capitalised words in a phrase, without titles: ("Dmitry Peskov", end)."""
     best = None
+    # "Dmitry Peskov", "Abdel Fattah al-Burhan", "Syrian Observatory for Human Rights".
     for match in re.finditer(
         r"(?:[A-Z][\w’'.-]*|(?:al|el|bin|ibn|abu)-[A-Z][\w’'-]*)"
-        r"(?:\s+(?:[A-Z][\w’'.-]*|al-[A-Z][\w’'-]*|(?:bin|ibn|de|van|von|der|la|al|el)"
-        r"(?=\s+[A-Z])))*",
+        r"(?:\s+(?:[A-Z][\w’'.-]*|al-[A-Z][\w’'-]*|"
+        r"(?:bin|ibn|de|van|von|der|la|al|el|of|for|the|and|on)(?=\s+[A-Z])))*",
         phrase,
     ):
         words = match.group().split()
-        while words and words[0].lower().strip(".,’'s") in TITLE_WORDS:
+        # "Russian senator Andrei Klishas" is Andrei Klishas, but the "Syrian Observatory for
+        # Human Rights" keeps its adjective: titles are dropped before a person's name only.
+        is_organisation = any(
+            w.lower() in ORGANISATION_WORDS | MILITARY_WORDS | {"observatory", "rights"}
+            for w in words
+        )
+        while words and (
+            (
+                not is_organisation
+                and re.sub(r"[’']s$", "", words[0]).strip(".,").lower() in TITLE_WORDS
+            )
+            or words[0].lower() in ("the", "a", "an")
+        ):
             words = words[1:]
-        while words and re.search(r"[’']s$", words[-1]):
-            words = []
-        if not words:
-            continue
-        if words[0].lower() in ("the", "a", "an", "in", "on", "according"):
+        if words and re.search(r"[’']s$", words[-1]):
+            continue  # "Ukraine's": a possessive describing someone else
+        if not words or words[0].lower() in ("in", "on", "according", "of", "for", "and"):
             continue
         name = " ".join(words)
         best = (name, match.start() + match.group().rfind(words[-1]) + len(words[-1]))

@@ -32,7 +32,7 @@ from unidecode import unidecode
 # The longest alias, in words, that the scan looks for.
 MAX_NAME_WORDS = 8
 # RapidFuzz ratio (0-100) a lone word must reach against a known skeleton.
-FUZZY_CUTOFF = 86
+FUZZY_CUTOFF = 80
 
 # Words naming a kind of region: "Kharkiv Oblast" is also found as "Kharkiv
 # oblasts" (in "Sumy and Kharkiv oblasts") and, when nothing else is called so,
