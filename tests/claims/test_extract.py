@@ -71,8 +71,12 @@ def knowledge() -> Knowledge:
 
 
 def suggest(knowledge, body, **header):
-    return extract(body, knowledge, published=header.get("published", "2025-03-13"),
-                   outlet=header.get("outlet", "novinite.com"))
+    return extract(
+        body,
+        knowledge,
+        published=header.get("published", "2025-03-13"),
+        outlet=header.get("outlet", "novinite.com"),
+    )
 
 
 def only(suggestions):
@@ -91,7 +95,7 @@ def test_reported_speech_is_suggested_and_the_outlets_narration_is_not(knowledge
     )
     claim = only(suggest(knowledge, body))
     assert claim.text.startswith("Gerasimov reported that")
-    assert body[claim.start:claim.end] == claim.text
+    assert body[claim.start : claim.end] == claim.text
 
 
 def test_one_claim_per_verb_of_saying(knowledge):
@@ -203,7 +207,11 @@ def test_pronouns_and_descriptions_refer_back_to_the_speaker_named_before(knowle
     )
     claims = suggest(knowledge, body)
     assert [c.claimant.name for c in claims] == [
-        "Valery Gerasimov", "Valery Gerasimov", "Hamas", "Hamas", "Valery Gerasimov",
+        "Valery Gerasimov",
+        "Valery Gerasimov",
+        "Hamas",
+        "Hamas",
+        "Valery Gerasimov",
     ]
     assert claims[1].claimant.how == "back-reference"
     assert [r.name for r in claims[1].relays] == ["TASS"]  # the same report as before
@@ -266,7 +274,9 @@ def test_cited_by_and_quoted_as_saying(knowledge):
     )
     first, second = suggest(knowledge, body)
     assert (first.claimant.name, [r.name for r in first.relays]) == (
-        "Ministry of Defence of Russia", ["Interfax"])
+        "Ministry of Defence of Russia",
+        ["Interfax"],
+    )
     assert (second.claimant.name, [r.name for r in second.relays]) == ("Valery Gerasimov", ["TASS"])
 
 
@@ -274,9 +284,7 @@ def test_cited_by_and_quoted_as_saying(knowledge):
 
 
 def shape(text):
-    return [
-        (q.value, q.value_max, q.unit, q.qualifier, q.per) for q in find_quantities(text)
-    ]
+    return [(q.value, q.value_max, q.unit, q.qualifier, q.per) for q in find_quantities(text)]
 
 
 D = Decimal
@@ -306,8 +314,10 @@ D = Decimal
         ("up to 1,500 soldiers", [(D(1500), None, "", "up_to", "")]),
         ("fewer than 60 soldiers", [(D(60), None, "", "less_than", "")]),
         ("less than 5 km", [(D(5), None, "km", "less_than", "")]),
-        ("two civilians and twenty-five tanks", [(D(2), None, "", "", ""),
-                                                 (D(25), None, "", "", "")]),
+        (
+            "two civilians and twenty-five tanks",
+            [(D(2), None, "", "", ""), (D(25), None, "", "", "")],
+        ),
         ("a dozen armoured vehicles", [(D(12), None, "", "", "")]),
         ("a 30-day ceasefire", [(D(30), None, "day", "", "")]),
         ("at least a year to rebuild", [(D(1), None, "year", "at_least", "")]),
@@ -322,10 +332,19 @@ def test_quantities_in_every_form(text, expected):
 @pytest.mark.parametrize(
     "text",
     [
-        "since April 2023", "born in 2005", "on Dec. 19", "on 19 December", "Su-34 jets",
-        "S-400 systems", "over the past 24 hours", "in the past seven weeks",
-        "for a fourth consecutive night", "one of the men", "a 45-year-old man",
-        "tens of thousands of people", "three days ago",
+        "since April 2023",
+        "born in 2005",
+        "on Dec. 19",
+        "on 19 December",
+        "Su-34 jets",
+        "S-400 systems",
+        "over the past 24 hours",
+        "in the past seven weeks",
+        "for a fourth consecutive night",
+        "one of the men",
+        "a 45-year-old man",
+        "tens of thousands of people",
+        "three days ago",
     ],
 )
 def test_numbers_that_are_not_quantities(text):
@@ -416,8 +435,13 @@ def test_no_day_of_saying_unless_the_text_gives_it_next_to_the_verb(knowledge, s
 
 
 def test_a_date_time_header_is_read_as_its_day(knowledge):
-    claim = only(suggest(knowledge, "Gerasimov said yesterday that Kupiansk was taken.",
-                         published="2025-03-13T08:30:00+00:00"))
+    claim = only(
+        suggest(
+            knowledge,
+            "Gerasimov said yesterday that Kupiansk was taken.",
+            published="2025-03-13T08:30:00+00:00",
+        )
+    )
     assert claim.asserted_on == date(2025, 3, 12)
 
 
@@ -490,8 +514,12 @@ def test_claimants_are_compared_by_any_alias_ignoring_case_and_accents():
 
 # Floors just under what the extraction reaches on the development set (see the README).
 DEV_FLOORS = {"claims": (0.95, 0.95), "claimant": 0.95, "quantities": (0.95, 0.95), "places": 0.85}
-HELD_OUT_FLOORS = {"claims": (0.85, 0.85), "claimant": 0.85, "quantities": (0.85, 0.85),
-                   "places": 0.70}
+HELD_OUT_FLOORS = {
+    "claims": (0.85, 0.85),
+    "claimant": 0.85,
+    "quantities": (0.85, 0.85),
+    "places": 0.70,
+}
 
 
 @pytest.mark.parametrize(
@@ -515,7 +543,12 @@ def test_the_command_prints_the_table_then_the_summary_line():
     lines = out.getvalue().strip().splitlines()
     assert lines[1].split() == ["precision", "recall", "F1", "counts"]
     assert [line.split()[0] for line in lines[2:8]] == [
-        "claims", "claimant", "relays", "quantities", "places", "asserted_on",
+        "claims",
+        "claimant",
+        "relays",
+        "quantities",
+        "places",
+        "asserted_on",
     ]
     assert re.fullmatch(
         r"extraction: claims P=\d\.\d\d R=\d\.\d\d F1=\d\.\d\d; claimant acc=\d\.\d\d; "
@@ -544,10 +577,14 @@ def write_article(directory: Path, name: str, **changes) -> None:
     [
         (lambda d: None, "no annotated articles"),
         (lambda d: (d / "broken.json").write_text("{not json"), "broken.json: not valid JSON"),
-        (lambda d: write_article(d, "moved.json", body="A different text."),
-         "moved.json: claim 0: quote is not in the body"),
-        (lambda d: write_article(d, "partial.json", claims=[{"quote": "Putin"}]),
-         "partial.json: claim 0 needs 'quote' and 'claimant'"),
+        (
+            lambda d: write_article(d, "moved.json", body="A different text."),
+            "moved.json: claim 0: quote is not in the body",
+        ),
+        (
+            lambda d: write_article(d, "partial.json", claims=[{"quote": "Putin"}]),
+            "partial.json: claim 0 needs 'quote' and 'claimant'",
+        ),
     ],
     ids=["empty", "invalid-json", "quote-not-in-body", "no-claimant"],
 )
