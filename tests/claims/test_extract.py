@@ -597,3 +597,54 @@ def test_bad_input_stops_the_command_with_one_line_naming_the_file(tmp_path, pre
 def test_a_missing_directory_stops_the_command(tmp_path):
     with pytest.raises(CommandError, match="no such directory"):
         call_command("evaluate_extraction", str(tmp_path / "absent"), stdout=io.StringIO())
+
+
+# ------------------------------------------------------------------ the knowledge base's side
+
+
+@pytest.mark.django_db
+def test_the_knowledge_base_names_are_read_in_a_few_queries(django_assert_max_num_queries):
+    from claims.extraction.database import forget_knowledge, knowledge_from_database
+    from tests.factories import ActorAliasFactory, ActorFactory, PlaceAliasFactory, PlaceFactory
+
+    syrskyi = ActorFactory(name="Oleksandr Syrskyi")
+    ActorAliasFactory(actor=syrskyi, name="Syrsky")
+    for _ in range(5):
+        ActorAliasFactory()
+    kursk = PlaceFactory(name="Kursk Oblast", kind="region")
+    sudzha = PlaceFactory(name="Sudzha", parent=kursk)
+    PlaceAliasFactory(place=sudzha, name="Suja")
+    forget_knowledge()
+    with django_assert_max_num_queries(4):
+        knowledge = knowledge_from_database()
+    claim = only(extract("Syrsky said fighting went on around Suja.", knowledge))
+    assert (claim.claimant.name, claim.claimant.known.key) == ("Oleksandr Syrskyi", syrskyi.pk)
+    assert [(p.name, p.parent) for p in claim.places] == [("Sudzha", "Kursk Oblast")]
+    with django_assert_max_num_queries(0):
+        assert knowledge_from_database() is knowledge  # reused until forgotten
+    forget_knowledge()
+
+
+@pytest.mark.django_db
+def test_a_similar_claim_by_the_same_claimant_is_offered(django_assert_max_num_queries):
+    from claims.extraction.database import forget_knowledge, knowledge_from_database, similar_claims
+    from tests.factories import ActorFactory, ClaimFactory, QuantityFactory
+
+    gerasimov = ActorFactory(name="Valery Gerasimov")
+    same = ClaimFactory(
+        claimant=gerasimov, statement="Russian forces regained control of 24 settlements in Kursk."
+    )
+    QuantityFactory(claim=same, value=Decimal(24))
+    ClaimFactory(claimant=gerasimov, statement="The offensive towards Sumy will continue.")
+    ClaimFactory(statement="Russian forces regained control of 24 settlements in Kursk.")
+    forget_knowledge()
+    knowledge = knowledge_from_database()
+    claim = only(extract("Gerasimov said Russian forces had regained 24 settlements.", knowledge))
+    with django_assert_max_num_queries(2):
+        found = similar_claims(claim)
+    assert [pk for pk, _ in found] == [same.pk]
+    stranger = only(
+        extract("Kovalenko said Russian forces had regained 24 settlements.", knowledge)
+    )
+    assert similar_claims(stranger) == []  # a new actor has no claims yet
+    forget_knowledge()
