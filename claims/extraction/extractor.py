@@ -253,7 +253,12 @@ class _Reader:
         if not stripped:
             return None
         offset = start + text.find(stripped)
-        lowered = re.sub(r"^(?:and|but|while|as|however|yet|so|then)\s+", "", stripped, flags=re.I)
+        lowered = re.sub(
+            r"^(?:and|but|while|as|however|yet|so|then|though|although|whereas)\s+",
+            "",
+            stripped,
+            flags=re.I,
+        )
         offset += len(stripped) - len(lowered)
         stripped = lowered
         words = normal_form(stripped).split()
@@ -398,6 +403,8 @@ class _Reader:
                 "as",
                 "while",
                 "yet",
+                "though",
+                "although",
             } and (len(group) == 1):
                 return None, (chunk_start, chunk_end)
             actor = self.resolve_phrase(chunk_start, chunk_end)
@@ -930,8 +937,14 @@ class _Reader:
             [(claimant.start, claimant.end)] if claimant else [],
             country_excluded=excluded,
         )
-        if not places and segment.back_reference and claimant is not None:
-            for claim in reversed(self.claims):
+        if not places and claimant is not None:
+            # "Syrskyi confirmed battles around Sudzha ... He noted that ...": the same speaker
+            # on the same scene, in the same paragraph or the next.
+            for claim, paragraph in zip(
+                reversed(self.claims), reversed(self.claim_paragraphs), strict=True
+            ):
+                if sentence.paragraph - paragraph > 1:
+                    break
                 if claim.claimant is not None and claim.claimant.name == claimant.name:
                     places = list(claim.places)
                     break

@@ -307,6 +307,8 @@ def _qualifier(before: str) -> str:
     match = QUALIFIER_RE.search(before[-40:])
     if not match:
         return ""
+    if re.search(r"\d[\d,.]*\s+[a-z-]+s\s+(?:over|under|above|below)\s+$", before[-60:]):
+        return ""  # "62 drones over 15 oblasts": a place, not "more than"
     return next(name for i, (_, name) in enumerate(QUALIFIERS) if match.group(f"q{i}"))
 
 
