@@ -124,7 +124,7 @@ ANAPHORS = {
     "settlement": {"settlement"}, "capital": {"settlement"},
     "plant": {"facility"}, "site": {"facility"}, "facility": {"facility"},
     "port": {"facility", "settlement"},
-    "base": {"facility"}, "enclave": {"region"}, "strip": {"region"},
+    "base": {"facility"}, "enclave": {"region"}, "strip": {"region"}, "camp": {"settlement"},
 }
 # fmt: on
 # fmt: off
@@ -480,6 +480,32 @@ class _Reader:
                         _Segment(rel_start, rel_end, cue.form, cue.start, cue.end, antecedent, span)
                     )
                 continue
+            rejoinder = re.search(
+                r",\s*(an?\s+(?:charge|claim|accusation|allegation|assertion|account|version)"
+                r"\s+(?:that\s+|which\s+)?)(\S.{0,60}?)\s+$",
+                before,
+            )
+            if rejoinder and cue.base in ("deny", "reject", "dismiss", "dispute", "confirm"):
+                # "Hamas has accused Israel of ..., a charge Israel denies."
+                speaker = self.resolve_phrase(
+                    sentence.start + rejoinder.start(2), sentence.start + rejoinder.end(2)
+                )
+                if speaker is not None:
+                    rel_start = sentence.start + rejoinder.start(1)
+                    relatives.append(
+                        _Segment(
+                            rel_start,
+                            sentence.end,
+                            cue.form,
+                            cue.start,
+                            cue.end,
+                            speaker,
+                            (speaker.start, speaker.end),
+                        )
+                    )
+                    if segments:
+                        segments[-1].end = min(segments[-1].end, rel_start)
+                    continue
             subject_start = sentence.start
             if segments:
                 boundary = max(
@@ -1056,8 +1082,7 @@ class _Reader:
                     continue  # "Ukraine does not trust Russia": a party, not a place
             found.append((mention.start, record))
         for match in re.finditer(
-            r"\b(?:the|that)\s+(region|oblast|province|territory|area|town|city|village|"
-            r"settlement|plant|site|facility|port|enclave|strip|capital)\b",
+            r"\b(?:the|that)\s+(" + "|".join(ANAPHORS) + r")\b",
             body[start:end],
             re.IGNORECASE,
         ):
@@ -1097,7 +1122,24 @@ class _Reader:
         day = day_near(body, position + spaces, self.published)
         if day:
             return day
-        return day_near(body, segment.verb_start, self.published, before=True)
+        day = day_near(body, segment.verb_start, self.published, before=True)
+        if day:
+            return day
+        # "In a televised speech on Tuesday, Qassem vowed ...": the occasion gives the day.
+        occasion = re.match(
+            r"\s*(?:In|During)\s+(?:a|an|his|her|its|their)\s+[\w\s-]{0,30}?"
+            r"(?:speech|statement|address|interview|post|briefing|message|conference|video)\b"
+            r"([^,]{0,40}),",
+            body[segment.start : segment.verb_start],
+        )
+        if occasion:
+            for match in re.finditer(r"\bon\s", occasion.group(1)):
+                day = day_near(
+                    body, segment.start + occasion.start(1) + match.start(), self.published
+                )
+                if day:
+                    return day
+        return None
 
 
 def _after_locative(body: str, position: int) -> bool:
