@@ -300,20 +300,24 @@ def chunk_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
     bounds = []
     chunk_start = start
     depth = 0
+    straight_quote_open = False
     for position in range(start, end):
         char = text[position]
-        if char in "(":
+        if char == "(":
             depth += 1
-        elif char in ")":
+        elif char == ")":
             depth = max(0, depth - 1)
         elif char in ",;:—–" and depth == 0:
             bounds.append((chunk_start, position))
             chunk_start = position + 1
-        elif char in "”" or (char == '"' and _quote_open(text[start:position])):
+        elif char == "”" or (char == '"' and straight_quote_open):
+            # A closing quotation mark ends a piece: '"...," X said'.
             bounds.append((chunk_start, position + 1))
             chunk_start = position + 1
+        if char == '"':
+            straight_quote_open = not straight_quote_open
     bounds.append((chunk_start, end))
-    return [(s, e) for s, e in bounds]
+    return bounds
 
 
 def first_word(text: str) -> str:
