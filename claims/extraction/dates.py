@@ -47,7 +47,10 @@ def publication_day(published: str | date | datetime | None) -> date | None:
     match = re.match(r"(\d{4})-(\d{2})-(\d{2})", str(published))
     if not match:
         return None
-    return date(int(match[1]), int(match[2]), int(match[3]))
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None  # "2025-02-30": no such day, so no relative day is resolved
 
 
 def resolve_day(expression: re.Match, published: date) -> date | None:

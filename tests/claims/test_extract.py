@@ -648,3 +648,20 @@ def test_a_similar_claim_by_the_same_claimant_is_offered(django_assert_max_num_q
     )
     assert similar_claims(stranger) == []  # a new actor has no claims yet
     forget_knowledge()
+
+
+def test_any_text_gives_suggestions_whose_spans_are_in_it(knowledge):
+    """Shuffled, cut and random texts never break the extraction, and every span is exact."""
+    rng = random.Random(11)
+    bodies = [json.loads(path.read_text())["body"] for path in sorted(DEV_SET.glob("*.json"))]
+    pieces = list(" .,;:\"“”’'()—–-\n0123456789abcXYZ") + [" said ", " according to ", " He "]
+    texts = ["", "\n\n", '"', "He said.", ", said", "according to ,", "between 5 and", "Dec. 32"]
+    for body in bodies:
+        words = body.split(" ")
+        rng.shuffle(words)
+        texts += [" ".join(words), body[len(body) // 3 : 2 * len(body) // 3]]
+        texts.append("".join(rng.choice(pieces) for _ in range(200)))
+    for text in texts:
+        for published in ("2025-03-13", "", None, "2025-02-30"):
+            for suggestion in extract(text, knowledge, published=published):
+                assert text[suggestion.start : suggestion.end] == suggestion.text
