@@ -15,9 +15,7 @@ from claims.models import (
     ClaimRelation,
     Credibility,
     Evidence,
-    Place,
     Quantity,
-    Topic,
     VerificationStatus,
 )
 from claimsbase.filters import RecordPicker
@@ -171,8 +169,43 @@ class ClaimCompareForm(forms.Form):
 # --- recording a claim from a source's text ---------------------------------
 
 
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+class NamesField(forms.CharField):
+    """Records given by name, comma-separated: found by name or alias, or created by the service.
+
+    Typing names works with or without JavaScript and never renders a whole
+    table as options.
+    """
+
+    def to_python(self, value) -> list[str]:
+        return _names(super().to_python(value))
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+
+class ClaimChoiceField(forms.ModelChoiceField):
+    """A claim among a few offered on the page, checked against every active claim."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Claim.objects.active(), required=False, **kwargs)
+
+    def offer(self, claims, *, none: str) -> None:
+        """Show only these claims (and ``none``), not the whole table."""
+        self.widget.choices = [("", none), *[(c.pk, f"#{c.pk}: {c.statement}") for c in claims]]
+
+
 class ClaimCaptureForm(forms.Form):
-    """A claim, its excerpt in this source, and what it is about, in one form."""
+    """A claim, its excerpt in this source and its chain, and what it is about, in one form.
+
+    One form per suggestion card of the intake screen, and the form an
+    editor fills from a selection of the text.
+    """
 
     exact = forms.CharField(
         label="Quote from the article",
@@ -188,31 +221,65 @@ class ClaimCaptureForm(forms.Form):
     statement = forms.CharField(
         label="Statement",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The assertion in your own words.",
+        required=False,
+        help_text="The assertion in your own words (not needed when adding to a recorded claim).",
     )
-    claimant = forms.ModelChoiceField(
-        label="Claimant", queryset=Actor.objects.all(), help_text="Who asserts it."
+    claimant = forms.CharField(
+        label="Claimant",
+        max_length=200,
+        help_text="Who asserts it: a name or alias; a new name creates the actor.",
+    )
+    claimant_kind = forms.ChoiceField(
+        label="If new, the claimant is",
+        choices=Actor.Kind.choices,
+        initial=Actor.Kind.PERSON,
+    )
+    relays = NamesField(
+        label="Reported through",
+        required=False,
+        help_text="Who relayed it, in order, comma-separated (TASS, Reuters).",
     )
     asserted_on = forms.DateField(
-        label="Asserted on",
+        label="Asserted on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    places = NamesField(
+        label="Places it is about",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Comma-separated names or aliases; a new name creates the place.",
     )
-    actors = forms.ModelMultipleChoiceField(
-        label="Actors it is about", queryset=Actor.objects.all(), required=False
+    actors = NamesField(label="Actors it is about", required=False)
+    topics = NamesField(label="Topics", required=False)
+    into = ClaimChoiceField(label="Already recorded?")
+    relation_kind = forms.ChoiceField(
+        label="This claim",
+        required=False,
+        choices=[("", "is not linked to another claim"), *ClaimRelation.Kind.choices],
     )
-    places = forms.ModelMultipleChoiceField(
-        label="Places it is about", queryset=Place.objects.all(), required=False
-    )
-    topics = forms.ModelMultipleChoiceField(
-        label="Topics", queryset=Topic.objects.all(), required=False
-    )
+    related = ClaimChoiceField(label="The other claim")
 
-    def claim_fields(self) -> dict:
+    def __init__(self, *args, similar=(), recorded=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].offer(similar, none="No: record a new claim")
+        self.fields["related"].offer(recorded, none="None")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("into") and not data.get("statement"):
+            self.add_error("statement", "State the claim in your own words.")
+        if data.get("relation_kind") and not data.get("related"):
+            self.add_error("related", "Choose the claim this one is linked to.")
+        return data
+
+    def capture_fields(self) -> dict:
+        """The keyword arguments of ``claims.services.claim_capture`` (without the source)."""
         data = self.cleaned_data
+        names = ("exact", "start", "statement", "claimant_kind", "relays", "asserted_on")
         return {
-            name: data[name]
-            for name in ("statement", "claimant", "asserted_on", "actors", "places", "topics")
+            **{name: data[name] for name in names},
+            **{name: data[name] for name in ("places", "actors", "topics", "into")},
+            "claimant_name": data["claimant"],
+            "relation_kind": data["relation_kind"],
+            "related": data["related"],
         }
 
 

@@ -28,11 +28,12 @@ from claims.models import (
     Place,
     PlaceAlias,
     Quantity,
+    Topic,
     VerificationStatus,
 )
 from claimsbase import search
 from claimsbase.services import record_save
-from sources.models import Excerpt, Reliability, Source
+from sources.models import Excerpt, Outlet, Reliability, Source
 from sources.services import excerpt_create
 
 CLAIM_FIELDS = ("statement", "claimant", "asserted_on", "period_start", "period_end", "notes")
@@ -554,3 +555,114 @@ def alias_add(*, record: Actor | Place, name: str, language: str = "") -> ActorA
         places=[record] if isinstance(record, Place) else [],
     )
     return alias
+
+
+# --- recording a claim from a source's text (the intake screen) ------------
+
+
+def _named(model, name: str):
+    """The record called ``name`` or known by it as an alias, ignoring case; or None."""
+    return (
+        model.objects.filter(name__iexact=name).order_by("pk").first()
+        or model.objects.filter(aliases__name__iexact=name).order_by("pk").first()
+    )
+
+
+def actor_named(name: str, *, kind: str = "person") -> Actor:
+    """The actor of this name or alias, or a new actor of ``kind`` created on the spot."""
+    name = " ".join(name.split())
+    return _named(Actor, name) or named_record_save(record=Actor(), name=name, kind=kind)
+
+
+def place_named(name: str, *, kind: str = "settlement") -> Place:
+    """The place of this name or alias, or a new place of ``kind`` created on the spot."""
+    name = " ".join(name.split())
+    return _named(Place, name) or named_record_save(record=Place(), name=name, kind=kind)
+
+
+def topic_named(name: str) -> Topic:
+    """The topic of this name, or a new one."""
+    name = " ".join(name.split())
+    found = Topic.objects.filter(name__iexact=name).order_by("pk").first()
+    return found or record_save(record=Topic(), name=name)
+
+
+def chain_through(*, claimant: Actor, relays: Iterable[str], source: Source) -> list[dict]:
+    """The attribution chain: the claimant, each relay named (an outlet or an actor), the source.
+
+    A relay is the outlet of that name or domain if one is recorded, else an
+    actor (created as an organisation when unknown). The source's own outlet
+    closes the chain unless the last relay is that outlet already.
+    """
+
+    steps: list[dict] = [{"actor": claimant, "fidelity": AttributionStep.Fidelity.ORIGINAL}]
+    for name in relays:
+        name = " ".join(name.split())
+        if not name:
+            continue
+        outlet = (
+            Outlet.objects.filter(name__iexact=name).first()
+            or Outlet.objects.filter(domain__iexact=name).first()
+        )
+        step = {"outlet": outlet} if outlet else {"actor": actor_named(name, kind="organisation")}
+        steps.append({**step, "fidelity": AttributionStep.Fidelity.PARAPHRASE})
+    if steps[-1].get("outlet") != source.outlet:
+        steps.append({"outlet": source.outlet, "fidelity": AttributionStep.Fidelity.PARAPHRASE})
+    return steps
+
+
+@transaction.atomic
+def claim_capture(
+    *,
+    source: Source,
+    exact: str,
+    start: int | None = None,
+    statement: str = "",
+    claimant_name: str,
+    claimant_kind: str = "person",
+    relays: Iterable[str] = (),
+    places: Iterable[str] = (),
+    actors: Iterable[str] = (),
+    topics: Iterable[str] = (),
+    quantities: Iterable[Mapping[str, Any]] = (),
+    asserted_on: datetime.date | None = None,
+    into: Claim | None = None,
+    relation_kind: str = "",
+    related: Claim | None = None,
+    by=None,
+) -> Claim:
+    """Record a claim (or a new appearance of a recorded one) from a span of ``source``.
+
+    Everything an editor confirms on one suggestion card, in one transaction:
+    claimant, relays, places, actors and topics given by name (found by name
+    or alias, or created on the spot), the anchored excerpt and its chain, the
+    quantities, and a relation to another claim. With ``into`` the words are
+    a new appearance of that claim instead of a new claim.
+    """
+    claimant = actor_named(claimant_name, kind=claimant_kind)
+    appearance = {
+        "source": source,
+        "exact": exact,
+        "start": start,
+        "chain": chain_through(claimant=claimant, relays=relays, source=source),
+    }
+    if into is not None:
+        appearance_add(claim=into, **appearance)
+        claim = into
+    else:
+        claim = claim_create(
+            statement=statement,
+            claimant=claimant,
+            asserted_on=asserted_on,
+            actors=[actor_named(name, kind="organisation") for name in actors],
+            places=[place_named(name) for name in places],
+            topics=[topic_named(name) for name in topics],
+            quantities=quantities,
+            appearances=[appearance],
+        )
+    if relation_kind and related is not None:
+        try:
+            claims_link(from_claim=claim, to_claim=related, kind=relation_kind, by=by)
+        except ValidationError as error:
+            raise ValidationError({"related": error.messages}) from None
+    return claim

@@ -13,9 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
+from claims import services as claims_services
+from claims.extraction import extract
+from claims.extraction.database import knowledge_from_database
+from claims.extraction.names import normal_form
 from claims.forms import ClaimCaptureForm, QuantityFormSet
 from claims.models import Claim
-from claims.services import claim_create
 from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
@@ -70,6 +73,109 @@ def source_page_context(source: Source, user) -> dict[str, Any]:
     }
 
 
+# The extraction's qualifiers and actor kinds as the models name them.
+QUALIFIERS = {"": "exactly", "up_to": "at_most"}
+ACTOR_KINDS = {"military_unit": "military"}
+SIMILAR_SHOWN = 2
+SIMILAR_READ_PER_CLAIMANT = 50
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in normal_form(text).split() if len(word) > 3}
+
+
+def _similar(suggestions, claims_of_claimants: list[dict]) -> list[list[Claim]]:
+    """For each suggestion, up to two recorded claims of its claimant sharing most words."""
+    by_claimant: dict[int, list[dict]] = {}
+    for row in claims_of_claimants:
+        by_claimant.setdefault(row["claimant_id"], []).append(row)
+    found = []
+    for suggestion in suggestions:
+        known = suggestion.claimant.known if suggestion.claimant else None
+        words = _words(suggestion.text)
+        scored = []
+        for row in by_claimant.get(known.key if known else None, []):
+            other = _words(row["statement"])
+            score = len(words & other) / len(words | other) if words | other else 0
+            if score >= 0.25:
+                scored.append((score, Claim(pk=row["pk"], statement=row["statement"])))
+        scored.sort(key=lambda pair: -pair[0])
+        found.append([claim for _, claim in scored[:SIMILAR_SHOWN]])
+    return found
+
+
+def _quantity_initial(suggestion) -> list[dict]:
+    return [
+        {
+            **{key: value for key, value in q.as_dict().items() if key != "qualifier"},
+            "qualifier": QUALIFIERS.get(q.qualifier, q.qualifier),
+            "text": suggestion.text[q.start - suggestion.start : q.end - suggestion.start],
+        }
+        for q in suggestion.quantities
+    ]
+
+
+def suggestion_cards(source: Source, claims: list[Claim]) -> list[dict]:
+    """The intake screen: one prefilled capture form per claim the extraction suggests.
+
+    Suggestions over words already recorded from this source are left out.
+    The claimants' recorded claims are read in one query, to offer "add this
+    appearance to claim #N" where the claim is already there.
+    """
+    recorded = [
+        (appearance.excerpt.start, appearance.excerpt.end)
+        for claim in claims
+        for appearance in claim.appearances_here
+        if appearance.excerpt and appearance.excerpt.start is not None
+    ]
+    suggestions = [
+        suggestion
+        for suggestion in extract(
+            source.body,
+            knowledge_from_database(),
+            published=source.published_at,
+            outlet=source.outlet.name,
+        )
+        if not any(start < suggestion.end and suggestion.start < end for start, end in recorded)
+    ]
+    keys = {s.claimant.known.key for s in suggestions if s.claimant and s.claimant.known}
+    rows = list(
+        Claim.objects.active()
+        .filter(claimant_id__in=keys)
+        .order_by("-pk")
+        .values("pk", "claimant_id", "statement")[: SIMILAR_READ_PER_CLAIMANT * len(keys)]
+    ) if keys else []
+    cards = []
+    pairs = zip(suggestions, _similar(suggestions, rows), strict=True)
+    for number, (suggestion, similar) in enumerate(pairs, start=1):
+        claimant = suggestion.claimant
+        initial = {
+            "exact": suggestion.text,
+            "start": suggestion.start,
+            "statement": suggestion.text,
+            "claimant": claimant.name if claimant else "",
+            "claimant_kind": ACTOR_KINDS.get(claimant.kind, claimant.kind) if claimant else "",
+            "relays": [relay.name for relay in suggestion.relays],
+            "places": [place.name for place in suggestion.places],
+            "asserted_on": suggestion.asserted_on,
+        }
+        auto_id = f"card{number}_%s"
+        cards.append(
+            {
+                "number": number,
+                "suggestion": suggestion,
+                "new_claimant": bool(claimant and claimant.is_new),
+                "form": ClaimCaptureForm(
+                    initial=initial, auto_id=auto_id, similar=similar, recorded=claims
+                ),
+                "quantity_formset": QuantityFormSet(
+                    prefix="quantities", initial=_quantity_initial(suggestion), auto_id=auto_id
+                ),
+            }
+        )
+    return cards
+
+
 class SourceDetailView(ReadPermissionMixin, DetailView):
     queryset = Source.objects.for_detail()
     template_name = "sources/source_detail.html"
@@ -79,8 +185,10 @@ class SourceDetailView(ReadPermissionMixin, DetailView):
             **source_page_context(self.object, self.request.user), **kwargs
         )
         if context["can_capture"]:
-            context["form"] = ClaimCaptureForm()
+            context["form"] = ClaimCaptureForm(recorded=context["claims"])
             context["quantity_formset"] = QuantityFormSet(prefix="quantities")
+            if self.object.body:
+                context["cards"] = suggestion_cards(self.object, context["claims"])
         return context
 
 
@@ -140,18 +248,31 @@ class ClaimCaptureView(ServiceFormView):
     def filled_quantities(self) -> list:
         return [q for q in self.quantity_formset if q.has_changed() and q.cleaned_data]
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "recorded": self.recorded}
+
+    @cached_property
+    def recorded(self) -> list[Claim]:
+        return list(Claim.objects.for_source(self.source))
+
     def perform(self, form):
-        return claim_create(
-            **form.claim_fields(),
-            quantities=[q.cleaned_data for q in self.filled_quantities()],
-            appearances=[
-                {
-                    "source": self.source,
-                    "exact": form.cleaned_data["exact"],
-                    "start": form.cleaned_data["start"],
-                }
+        claim = claims_services.claim_capture(
+            source=self.source,
+            **form.capture_fields(),
+            quantities=[
+                q.cleaned_data for q in self.filled_quantities() if not form.cleaned_data["into"]
             ],
+            by=self.request.user,
         )
+        messages.success(
+            self.request,
+            f"Claim #{claim.pk} recorded from this source. The next suggestion is below.",
+        )
+        return claim
+
+    def get_success_url(self, result=None) -> str:
+        # The editor stays on the source, with the claims recorded from it and what is left.
+        return self.source.get_absolute_url() + "#suggestions"
 
     def error_target(self, form, field: str):
         parts = field.split(".")

@@ -15,14 +15,17 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
+from claims.extraction.database import forget_knowledge
 from claimsbase.permissions import ANALYST, EDITOR, VIEWER, role_grant
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     """Speed switches for tests only: a cheap hasher and in-memory email; and an empty
-    cache, so that no test reads counts or throttle counters another test left."""
+    cache, so that no test reads counts or throttle counters another test left, nor
+    the names another test recorded."""
     cache.clear()
+    forget_knowledge()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False

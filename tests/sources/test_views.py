@@ -107,6 +107,7 @@ def capture_data(**overrides) -> dict:
         "start": str(ARTICLE.index(CAPTURED)),
         "statement": "About 430 Ukrainian soldiers were captured in Kursk.",
         "claimant": "",
+        "claimant_kind": "person",
         "asserted_on": "2025-03-12",
         "quantities-TOTAL_FORMS": "2",
         "quantities-INITIAL_FORMS": "0",
@@ -130,12 +131,12 @@ def test_editor_records_a_claim_from_a_selected_sentence(editor_client, article)
 
     response = editor_client.post(
         reverse("sources:claim_capture", args=[article.pk]),
-        capture_data(claimant=gerasimov.pk, places=[kursk.pk], topics=[topic.pk]),
+        capture_data(claimant="valery gerasimov", places="Kursk Oblast", topics="Kursk incursion"),
     )
 
     assert_status(response, 302)
     claim = Claim.objects.get(claimant=gerasimov)
-    assert response["Location"] == claim.get_absolute_url()
+    assert response["Location"] == article.get_absolute_url() + "#suggestions"
     excerpt = claim.appearances.get().excerpt
     assert (excerpt.start, excerpt.end) == (
         ARTICLE.index(CAPTURED),
@@ -152,7 +153,7 @@ def test_capture_of_words_not_in_the_text_shows_the_error_next_to_the_quote(edit
 
     response = editor_client.post(
         reverse("sources:claim_capture", args=[article.pk]),
-        capture_data(claimant=gerasimov.pk, exact="Words nobody wrote.", start=""),
+        capture_data(claimant=gerasimov.name, exact="Words nobody wrote.", start=""),
     )
 
     assert_status(response, 200)
@@ -168,7 +169,7 @@ def test_capture_with_an_unknown_unit_shows_the_error_next_to_that_quantity(edit
 
     response = editor_client.post(
         reverse("sources:claim_capture", args=[article.pk]),
-        capture_data(claimant=gerasimov.pk, **{"quantities-0-unit": "furlongs of glory"}),
+        capture_data(claimant=gerasimov.name, **{"quantities-0-unit": "furlongs of glory"}),
     )
 
     assert_status(response, 200)
@@ -183,7 +184,7 @@ def test_capture_is_refused_to_anyone_but_editors(request, who, article):
     gerasimov = ActorFactory()
 
     response = request.getfixturevalue(who).post(
-        reverse("sources:claim_capture", args=[article.pk]), capture_data(claimant=gerasimov.pk)
+        reverse("sources:claim_capture", args=[article.pk]), capture_data(claimant=gerasimov.name)
     )
 
     assert response.status_code == (302 if who == "client" else 403)
@@ -192,15 +193,15 @@ def test_capture_is_refused_to_anyone_but_editors(request, who, article):
 
 def test_capture_form_is_shown_to_editors_only(client, analyst_client, editor_client, article):
     assert (
-        "Record a claim from this text"
+        "Record a claim from your own selection"
         not in client.get(article.get_absolute_url()).content.decode()
     )
     assert (
-        "Record a claim from this text"
+        "Record a claim from your own selection"
         not in analyst_client.get(article.get_absolute_url()).content.decode()
     )
     assert (
-        "Record a claim from this text"
+        "Record a claim from your own selection"
         in editor_client.get(article.get_absolute_url()).content.decode()
     )
 
