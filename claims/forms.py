@@ -240,7 +240,9 @@ class ClaimCaptureForm(forms.Form):
         help_text="Who relayed it, in order, comma-separated (TASS, Reuters).",
     )
     asserted_on = forms.DateField(
-        label="Asserted on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Asserted on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     places = NamesField(
         label="Places it is about",

@@ -125,17 +125,96 @@ def test_an_editor_selects_a_sentence_and_records_a_claim(page, live_server, see
     publish(shot("06-source-page-selection", full_page=False), "source-page.png")
 
     form.get_by_label("Statement").fill("Ukraine has not commented on Russia's claimed gains.")
-    form.get_by_label("Claimant").select_option(label="novinite.com staff")
+    form.get_by_label(re.compile(r"^Claimant")).fill("novinite.com staff")
     form.get_by_label("Asserted on").fill("2025-03-13")
     shot("06-source-page-filled")
     form.get_by_role("button", name="Record claim").click()
-    page.wait_for_url(re.compile(r".*/claims/\d+/$"))
+    page.wait_for_url(re.compile(r".*/sources/\d+/#suggestions$"))
 
-    assert page.get_by_role("heading", level=1).inner_text() == (
-        "Ukraine has not commented on Russia's claimed gains."
-    )
-    assert SENTENCE in page.locator(".excerpt-context").inner_text()
-    shot("07-captured-claim")
     claim = Claim.objects.get(statement__startswith="Ukraine has not commented")
+    assert f"Claim #{claim.pk} recorded from this source." in page.locator(".messages").inner_text()
+    assert "Ukraine has not commented" in page.locator("#claims-heading + ol").inner_text()
+    shot("07-captured-claim")
     excerpt = claim.appearances.get().excerpt
     assert (excerpt.start, excerpt.exact) == (source.body.index(SENTENCE), SENTENCE)
+    assert claim.claimant.name == "novinite.com staff"
+
+
+REUTERS = (
+    "MOSCOW, Nov 20 (Reuters) - Russia's top general, Valery Gerasimov, told President "
+    "Vladimir Putin on Thursday that Russian forces had taken full control of the town of "
+    "Kupiansk in Ukraine's Kharkiv region, according to a Kremlin video.\n\n"
+    "Ukraine's military denied the claim, saying its troops still held positions in the town.\n\n"
+    "Gerasimov also said Russian forces controlled more than 80% of Vovchansk, a town to the "
+    "north, and were advancing in several other directions."
+)
+
+
+def test_the_reuters_item_is_entered_in_four_submissions_on_one_screen(
+    page, live_server, editor, shot
+):
+    """Source, Gerasimov's claim with its chain and place, the denial contradicting it, and
+    the Vovchansk figure, all anchored: counted as the form submissions the browser makes."""
+    from claims.models import ActorAlias, ClaimRelation
+    from tests.factories import ActorFactory, OutletFactory
+
+    gerasimov = ActorFactory(name="Valery Gerasimov", kind="person", reliability="D")
+    ActorAlias.objects.create(actor=gerasimov, name="Gerasimov")
+    military = ActorFactory(name="Armed Forces of Ukraine", kind="military")
+    ActorAlias.objects.create(actor=military, name="Ukraine's military")
+    OutletFactory(name="Reuters", domain="reuters.com", reliability="B")
+    sign_in(page, live_server, editor)
+    submissions = []
+    page.on("request", lambda r: submissions.append(r.url) if r.method == "POST" else None)
+
+    page.goto(live_server.url + reverse("sources:source_ingest"))
+    page.get_by_label("URL").fill("https://www.reuters.com/world/europe/kupiansk-2025-11-20/")
+    page.get_by_label("Text").fill(REUTERS)
+    page.get_by_label("Title").fill("Russia's top general tells Putin Kupiansk is taken")
+    page.get_by_label("Published").fill("2025-11-20")
+    page.get_by_role("button", name="Record the source").click()  # 1
+    page.wait_for_url(re.compile(r".*/sources/\d+/$"))
+    source = Source.objects.get()
+    assert source.outlet.name == "Reuters"
+
+    cards = page.locator(".suggestion-card")
+    first = cards.nth(0)
+    assert first.get_by_label(re.compile(r"^Claimant")).input_value() == "Valery Gerasimov"
+    assert first.get_by_label("Asserted on").input_value() == "2025-11-20"  # "on Thursday"
+    page.locator("#suggestions").scroll_into_view_if_needed()
+    publish(shot("08-intake-screen", full_page=False), "intake-screen.png")
+    first.get_by_label("Statement").fill("Russian forces have taken full control of Kupiansk.")
+    first.get_by_label("Places it is about").fill("Kupiansk, Kharkiv Oblast")
+    first.get_by_role("button", name="Record this claim").click()  # 2
+    page.wait_for_url(re.compile(r".*#suggestions$"))
+    taken = Claim.objects.get()
+
+    denial = page.locator(".suggestion-card").nth(0)
+    assert denial.get_by_label(re.compile(r"^Claimant")).input_value() == "Armed Forces of Ukraine"
+    denial.get_by_label("Statement").fill("Ukrainian troops still hold positions in Kupiansk.")
+    denial.get_by_label("This claim").select_option("contradicts")
+    denial.get_by_label(re.compile(f"#{taken.pk}:")).check()
+    denial.get_by_role("button", name="Record this claim").click()  # 3
+    page.wait_for_url(re.compile(r".*#suggestions$"))
+
+    vovchansk = page.locator(".suggestion-card", has_text="80% of Vovchansk")
+    vovchansk.get_by_label("Statement").fill("Russian forces control more than 80% of Vovchansk.")
+    vovchansk.get_by_label("Places it is about").fill("Vovchansk")
+    vovchansk.get_by_role("button", name="Record this claim").click()  # 4
+    page.wait_for_url(re.compile(r".*#suggestions$"))
+    shot("09-intake-done")
+
+    assert len(submissions) == 4, submissions
+    assert Claim.objects.count() == 3
+    chain = list(taken.appearances.get().chain.all())
+    assert [step.actor or step.outlet for step in chain] == [gerasimov, source.outlet]
+    assert sorted(taken.places.values_list("name", flat=True)) == ["Kharkiv Oblast", "Kupiansk"]
+    relation = ClaimRelation.objects.get()
+    assert (relation.kind, relation.to_claim, relation.from_claim.claimant) == (
+        "contradicts",
+        taken,
+        military,
+    )
+    figure = Claim.objects.get(statement__contains="Vovchansk").quantities.get()
+    assert (figure.qualifier, figure.value, figure.unit) == ("more_than", 80, "%")
+    assert all(claim.appearances.get().excerpt.exact in REUTERS for claim in Claim.objects.all())
