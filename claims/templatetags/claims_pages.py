@@ -63,14 +63,15 @@ def excerpt_in_context(excerpt, body: str):
 
 
 @register.simple_tag
-def highlighted_body(source, claims):
+def highlighted_body(source, claims, cards=()):
     """The whole body with every recorded excerpt marked and linked to its claim.
 
-    Overlapping excerpts are clipped so the text is never repeated: the
-    rendered text content stays equal to the body.
+    On the intake screen, the words of each suggested claim are marked too
+    and lead to its card. Overlapping spans are clipped so the text is never
+    repeated: the rendered text content stays equal to the body.
     """
     body = source.body
-    spans: dict[int, tuple[int, int, list]] = {}
+    spans: dict[object, tuple[int, int, list]] = {}
     for claim in claims:
         for appearance in getattr(claim, "appearances_here", ()):
             excerpt = appearance.excerpt
@@ -78,6 +79,9 @@ def highlighted_body(source, claims):
                 continue
             entry = spans.setdefault(excerpt.pk, (excerpt.start, excerpt.end, []))
             entry[2].append(claim)
+    for card in cards or ():
+        suggestion = card["suggestion"]
+        spans[f"card{card['number']}"] = (suggestion.start, suggestion.end, [card])
     parts, cursor = [], 0
     for start, end, linked in sorted(spans.values(), key=lambda s: (s[0], -s[1])):
         start = max(start, cursor)
@@ -85,16 +89,26 @@ def highlighted_body(source, claims):
             continue
         parts.append(escape(body[cursor:start]))
         first = linked[0]
-        title = "; ".join(str(claim) for claim in linked)
-        parts.append(
-            format_html(
-                '<a class="excerpt" id="excerpt-{}" href="{}" title="{}">{}</a>',
-                start,
-                first.get_absolute_url(),
-                title,
-                body[start:end],
+        if isinstance(first, dict):  # a suggestion card
+            parts.append(
+                format_html(
+                    '<a class="suggested" href="#card{}" title="Suggestion {}">{}</a>',
+                    first["number"],
+                    first["number"],
+                    body[start:end],
+                )
             )
-        )
+        else:
+            title = "; ".join(str(claim) for claim in linked)
+            parts.append(
+                format_html(
+                    '<a class="excerpt" id="excerpt-{}" href="{}" title="{}">{}</a>',
+                    start,
+                    first.get_absolute_url(),
+                    title,
+                    body[start:end],
+                )
+            )
         cursor = end
     parts.append(escape(body[cursor:]))
     # Every part was escaped above, by escape() or format_html().

@@ -84,6 +84,7 @@ def test_source_page_suggests_each_attributed_claim_with_its_claimant_places_and
     ]
     page = editor_client.get(wire_story.get_absolute_url()).content.decode()
     assert "Suggested claims" in page and "Record this claim" in page
+    assert '<a class="suggested" href="#card1" title="Suggestion 1">Russia' in page
 
 
 def test_the_reuters_story_is_recorded_in_three_submissions_from_the_cards(
