@@ -8,6 +8,7 @@ back as errors next to these fields.
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 
 from claims.models import (
     Actor,
@@ -177,8 +178,13 @@ class NamesField(forms.CharField):
     """Records given by name, comma-separated: found by name or alias, or created by the service.
 
     Typing names works with or without JavaScript and never renders a whole
-    table as options.
+    table as options; the page script looks up the name being typed through
+    ``search`` (the API list of that kind of record, searched with ``?q=``).
     """
+
+    def __init__(self, *, search: str, **kwargs):
+        attrs = {"data-names-url": reverse_lazy(search), "autocomplete": "off"}
+        super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
 
     def to_python(self, value) -> list[str]:
         return _names(super().to_python(value))
@@ -228,6 +234,9 @@ class ClaimCaptureForm(forms.Form):
         label="Claimant",
         max_length=200,
         help_text="Who asserts it: a name or alias; a new name creates the actor.",
+        widget=forms.TextInput(
+            attrs={"data-names-url": reverse_lazy("claims-api:actor-list"), "autocomplete": "off"}
+        ),
     )
     claimant_kind = forms.ChoiceField(
         label="If new, the claimant is",
@@ -235,6 +244,7 @@ class ClaimCaptureForm(forms.Form):
         initial=Actor.Kind.PERSON,
     )
     relays = NamesField(
+        search="claims-api:actor-list",
         label="Reported through",
         required=False,
         help_text="Who relayed it, in order, comma-separated (TASS, Reuters).",
@@ -245,12 +255,13 @@ class ClaimCaptureForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     places = NamesField(
+        search="claims-api:place-list",
         label="Places it is about",
         required=False,
         help_text="Comma-separated names or aliases; a new name creates the place.",
     )
-    actors = NamesField(label="Actors it is about", required=False)
-    topics = NamesField(label="Topics", required=False)
+    actors = NamesField(search="claims-api:actor-list", label="Actors it is about", required=False)
+    topics = NamesField(search="claims-api:topic-list", label="Topics", required=False)
     into = ClaimChoiceField(label="Already recorded?")
     relation_kind = forms.ChoiceField(
         label="This claim",

@@ -9,6 +9,10 @@
  * 3. Record pickers in filter forms: the number box of an actor, place,
  *    topic, outlet or source gets a search box beside it that finds records
  *    by name through the API (?q=) and fills in the chosen record's number.
+ * 4. Name lists of the intake cards (claimant, relays, places, actors,
+ *    topics): the name being typed after the last comma is looked up through
+ *    the API, and a chosen name replaces it. A name nobody has yet is kept
+ *    as typed, and the server creates the record.
  */
 (function () {
   "use strict";
@@ -185,7 +189,51 @@
     search.addEventListener("input", find);
   }
 
+  function enhanceNames(box) {
+    var url = box.getAttribute("data-names-url");
+    var list = document.createElement("ul");
+    list.className = "picker-results";
+    list.id = box.id + "_names";
+    list.setAttribute("aria-live", "polite");
+    box.setAttribute("aria-controls", list.id);
+    box.insertAdjacentElement("afterend", list);
+
+    function parts() {
+      var value = box.value, cut = value.lastIndexOf(",");
+      return { before: cut < 0 ? "" : value.slice(0, cut + 1) + " ", typed: value.slice(cut + 1).trim() };
+    }
+
+    var find = debounce(function () {
+      var typed = parts().typed;
+      list.textContent = "";
+      if (typed.length < 2) return;
+      fetch(url + "?page_size=6&q=" + encodeURIComponent(typed),
+            { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (data) {
+          list.textContent = "";
+          (data.results || []).forEach(function (record) {
+            var li = document.createElement("li");
+            var button = document.createElement("button");
+            button.type = "button";
+            button.className = "pick";
+            button.textContent = record.name;
+            button.addEventListener("click", function () {
+              box.value = parts().before + record.name;
+              list.textContent = "";
+              box.focus();
+            });
+            li.appendChild(button);
+            list.appendChild(li);
+          });
+        })
+        .catch(function () { /* the name as typed still works */ });
+    }, 200);
+    box.addEventListener("input", find);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-names-url]"), enhanceNames);
     Array.prototype.forEach.call(document.querySelectorAll(".record-picker"), enhanceRecordPicker);
     var body = document.querySelector("#source-body[data-capture]");
     if (body) captureFromSelection(body);

@@ -156,13 +156,14 @@ def test_the_reuters_item_is_entered_in_four_submissions_on_one_screen(
     """Source, Gerasimov's claim with its chain and place, the denial contradicting it, and
     the Vovchansk figure, all anchored: counted as the form submissions the browser makes."""
     from claims.models import ActorAlias, ClaimRelation
-    from tests.factories import ActorFactory, OutletFactory
+    from tests.factories import ActorFactory, OutletFactory, PlaceFactory
 
     gerasimov = ActorFactory(name="Valery Gerasimov", kind="person", reliability="D")
     ActorAlias.objects.create(actor=gerasimov, name="Gerasimov")
     military = ActorFactory(name="Armed Forces of Ukraine", kind="military")
     ActorAlias.objects.create(actor=military, name="Ukraine's military")
     OutletFactory(name="Reuters", domain="reuters.com", reliability="B")
+    PlaceFactory(name="Kupiansk", kind="settlement")
     sign_in(page, live_server, editor)
     submissions = []
     page.on("request", lambda r: submissions.append(r.url) if r.method == "POST" else None)
@@ -184,7 +185,11 @@ def test_the_reuters_item_is_entered_in_four_submissions_on_one_screen(
     page.locator("#suggestions").scroll_into_view_if_needed()
     publish(shot("08-intake-screen", full_page=False), "intake-screen.png")
     first.get_by_label("Statement").fill("Russian forces have taken full control of Kupiansk.")
-    first.get_by_label("Places it is about").fill("Kupiansk, Kharkiv Oblast")
+    places = first.get_by_label("Places it is about")
+    places.fill("Kharkiv Oblast, Kupi")
+    places.dispatch_event("input")
+    first.get_by_role("button", name="Kupiansk").click()  # the name typed, found as one types
+    assert places.input_value() == "Kharkiv Oblast, Kupiansk"
     first.get_by_role("button", name="Record this claim").click()  # 2
     page.wait_for_url(re.compile(r".*#suggestions$"))
     taken = Claim.objects.get()
