@@ -21,7 +21,7 @@ install: $(BIN)/.installed
 demo: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/ $(if $(RESET_PASSWORD),--reset-password)
 
 run: demo
 	@echo "Serving claimsbase on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"

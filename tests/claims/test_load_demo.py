@@ -65,7 +65,7 @@ def test_loads_the_demo_and_prints_how_to_sign_in_as_an_editor(db, development):
     assert_status(client.get("/admin/"), 200)
 
 
-def test_running_twice_sets_a_new_password_and_duplicates_nothing(db, development):
+def test_running_twice_keeps_the_password_and_duplicates_nothing(db, development):
     first_output, _ = load_demo()
     before = counts()
 
@@ -73,11 +73,27 @@ def test_running_twice_sets_a_new_password_and_duplicates_nothing(db, developmen
 
     assert counts() == before
     assert "already loaded" in second_output
-    first, second = password_in(first_output), password_in(second_output)
-    assert first != second
     editor = get_user_model().objects.get(username="editor")
-    assert editor.check_password(second)
-    assert not editor.check_password(first)
+    assert editor.check_password(password_in(first_output))
+    assert "the one printed when the demo editor was made" in second_output
+    assert "load_demo --reset-password" in second_output
+
+
+def test_reset_password_sets_and_prints_a_new_one(db, development):
+    first = password_in(load_demo()[0])
+
+    second = password_in(load_demo("--reset-password")[0])
+
+    editor = get_user_model().objects.get(username="editor")
+    assert first != second
+    assert editor.check_password(second) and not editor.check_password(first)
+
+
+def test_the_sign_in_banner_names_the_address_served(db, development):
+    output, _ = load_demo("--url", "http://127.0.0.1:8011")
+
+    assert "claimsbase:  http://127.0.0.1:8011/" in output
+    assert "admin:       http://127.0.0.1:8011/admin/" in output
 
 
 def test_no_user_loads_the_demo_alone(db, settings):

@@ -1,9 +1,11 @@
 """``manage.py load_demo``: the worked example, and an editor to explore it with.
 
 Loads ``fixtures/seed_article.json`` (the novinite.com article of 13 March
-2025, modelled completely) unless it is already there, then gives the demo
-user ``editor`` the editor role and a new random password, printed once.
-There is never a fixed password: each run replaces the last one.
+2025, modelled completely) unless it is already there, then makes sure the
+demo user ``editor`` has the editor role. Its password is random, set and
+printed on the first run and kept afterwards, so a newcomer who runs
+``make run`` again can still sign in; ``--reset-password`` sets and prints a
+new one. There is never a fixed password.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ DEMO_USERNAME = "editor"
 class Command(BaseCommand):
     help = (
         "Load the demo data (the seed article) if it is not loaded yet, and set up the demo "
-        f"user '{DEMO_USERNAME}' in the editor role with a new random password."
+        f"user '{DEMO_USERNAME}' in the editor role, with a random password printed when it is "
+        "first made."
     )
 
     def add_arguments(self, parser) -> None:
@@ -43,12 +46,17 @@ class Command(BaseCommand):
             help="Only load the demo data; create no user and print no password.",
         )
         parser.add_argument(
+            "--reset-password",
+            action="store_true",
+            help="Give the demo editor a new random password, and print it.",
+        )
+        parser.add_argument(
             "--url",
             default="http://127.0.0.1:8000/",
             help="Where the site is served, for the sign-in instructions.",
         )
 
-    def handle(self, *args, no_user: bool, url: str, **options) -> None:
+    def handle(self, *args, no_user: bool, reset_password: bool, url: str, **options) -> None:
         if not no_user and not settings.DEBUG:
             raise CommandError(
                 "The demo editor is for development only, and DEBUG is off. "
@@ -58,7 +66,7 @@ class Command(BaseCommand):
         if not no_user:
             site = url if url.endswith("/") else f"{url}/"
             admin = urljoin(site, reverse("admin:index"))
-            password = self.demo_editor()
+            password = self.demo_editor(reset=reset_password)
             self.print_sign_in(site, admin, password)
 
     def load_fixture(self) -> None:
@@ -129,18 +137,35 @@ class Command(BaseCommand):
         ]
 
     @transaction.atomic
-    def demo_editor(self) -> str:
-        """Make sure the demo editor exists in the editor role; give it a new password."""
-        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
-        password = secrets.token_urlsafe(12)
-        user.set_password(password)
+    def demo_editor(self, *, reset: bool) -> str | None:
+        """Make sure the demo editor exists in the editor role; its new password, if one is set.
+
+        The password is set when the user is made (or with ``reset``) and
+        kept otherwise: only its hash is stored, so it is printed only then.
+        """
+        user, created = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        password = None
+        if created or reset or not user.has_usable_password():
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
         user.is_active = True
         user.save()
         role_grant(user=user, role=EDITOR)
         return password
 
-    def print_sign_in(self, site: str, admin: str, password: str) -> None:
+    def print_sign_in(self, site: str, admin: str, password: str | None) -> None:
         rule = "-" * 64
+        if password:
+            secret = [
+                f"    password:  {password}",
+                "  (Kept from now on; `manage.py load_demo --reset-password` sets a new one.)",
+            ]
+        else:
+            secret = [
+                "    password:  the one printed when the demo editor was made",
+                "  (Forgotten? `.venv/bin/python manage.py load_demo --reset-password`,",
+                "   or `make run RESET_PASSWORD=1`, sets and prints a new one.)",
+            ]
         self.stdout.write(
             "\n".join(
                 [
@@ -149,8 +174,7 @@ class Command(BaseCommand):
                     f"  admin:       {admin}",
                     "  Sign in as the demo editor:",
                     f"    username:  {DEMO_USERNAME}",
-                    f"    password:  {password}",
-                    "  (A new password is set every time load_demo runs.)",
+                    *secret,
                     rule,
                 ]
             )
