@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.views.defaults import server_error
 
 from claims.models import Assessment, ClaimRelation, Evidence
 from tests.factories import (
@@ -286,3 +287,18 @@ def test_action_is_refused_to_the_wrong_roles_and_accepted_for_the_right_one(
     assert_status(allowed_client.get(url), 200)
     assert_status(allowed_client.post(url, data), 302)
     assert rows.count() == before + 1
+
+
+def test_a_missing_page_is_the_sites_own_404_without_debug(db, client, settings):
+    settings.DEBUG = False
+    response = client.get("/claims/999999/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<h1>Not found</h1>" in page and 'rel="icon"' in page
+
+
+def test_a_server_error_is_the_sites_own_500_page(rf):
+    page = server_error(rf.get("/")).content.decode()
+
+    assert "Something went wrong on our side" in page and "favicon.svg" in page
