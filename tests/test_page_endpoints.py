@@ -302,3 +302,16 @@ def test_a_server_error_is_the_sites_own_500_page(rf):
     page = server_error(rf.get("/")).content.decode()
 
     assert "Something went wrong on our side" in page and "favicon.svg" in page
+
+
+def test_editors_find_an_edit_in_admin_link_on_record_pages(editor_client, analyst_client):
+    claim = ClaimFactory(places=[PlaceFactory()])
+    appearance = AppearanceFactory(claim=claim)
+    records = [claim, appearance.source, claim.claimant, claim.places.get()]
+
+    for record in records:
+        meta = record._meta
+        admin_url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
+        editor_page = editor_client.get(record.get_absolute_url()).content.decode()
+        assert f'<a class="admin-edit" href="{admin_url}">Edit in admin</a>' in editor_page
+        assert admin_url not in analyst_client.get(record.get_absolute_url()).content.decode()
