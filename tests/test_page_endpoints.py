@@ -248,7 +248,8 @@ def capture(claim):
         "exact": quote,
         "start": "0",
         "statement": "A captured claim.",
-        "claimant": claim.claimant_id,
+        "claimant": claim.claimant.name,
+        "claimant_kind": "person",
         "quantities-TOTAL_FORMS": "0",
         "quantities-INITIAL_FORMS": "0",
     }
