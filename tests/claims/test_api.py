@@ -41,6 +41,10 @@ def post(client, url, data, **headers):
     return client.post(url, data, content_type="application/json", headers=headers)
 
 
+# The If-Match of a record never edited since it was made.
+CURRENT = {"If-Match": '"1"'}
+
+
 def patch(client, url, data, **headers):
     return client.patch(url, data, content_type="application/json", headers=headers)
 
@@ -268,7 +272,9 @@ def test_text_and_yes_no_fields_take_their_json_type_only(editor_client):
 
 def test_a_misspelt_field_is_refused_not_ignored(editor_client):
     claim = ClaimFactory(notes="")
-    response = patch(editor_client, f"/api/v1/claims/{claim.pk}/", {"notse": "Checked."})
+    response = patch(
+        editor_client, f"/api/v1/claims/{claim.pk}/", {"notse": "Checked."}, **{"If-Match": '"1"'}
+    )
     assert_status(response, 400)
     assert response.json()["errors"] == {"notse": ["Unknown field."]}
     payload = claim_payload()
@@ -474,7 +480,7 @@ def test_patch_with_current_if_match_succeeds_and_returns_the_new_etag(editor_cl
 
 def test_patch_with_stale_if_match_is_412_and_changes_nothing(editor_client):
     claim = ClaimFactory(statement="Original.")
-    patch(editor_client, f"/api/v1/claims/{claim.pk}/", {"notes": "First edit."})
+    patch(editor_client, f"/api/v1/claims/{claim.pk}/", {"notes": "First edit."}, **CURRENT)
     response = patch(
         editor_client, f"/api/v1/claims/{claim.pk}/", {"statement": "Stale."}, **{"If-Match": '"1"'}
     )
@@ -486,7 +492,7 @@ def test_patch_with_stale_if_match_is_412_and_changes_nothing(editor_client):
 
 def test_delete_with_stale_if_match_is_412(editor_client):
     topic = TopicFactory()
-    patch(editor_client, f"/api/v1/topics/{topic.pk}/", {"description": "Edited."})
+    patch(editor_client, f"/api/v1/topics/{topic.pk}/", {"description": "Edited."}, **CURRENT)
     response = editor_client.delete(f"/api/v1/topics/{topic.pk}/", headers={"If-Match": '"1"'})
     assert_status(response, 412)
     response = editor_client.delete(f"/api/v1/topics/{topic.pk}/", headers={"If-Match": '"2"'})
@@ -618,6 +624,6 @@ def test_patch_of_a_claim_deleted_meanwhile_is_404(editor_client, monkeypatch):
         return real_lock(self, expected_version)
 
     monkeypatch.setattr(Claim, "lock_version", deleted_meanwhile)
-    response = patch(editor_client, f"/api/v1/claims/{claim.pk}/", {})
+    response = patch(editor_client, f"/api/v1/claims/{claim.pk}/", {}, **CURRENT)
     assert_status(response, 404)
     assert response.json()["code"] == "not_found"
