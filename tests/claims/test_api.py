@@ -8,6 +8,7 @@ import io
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -43,6 +44,8 @@ def post(client, url, data, **headers):
 
 # The If-Match of a record never edited since it was made.
 CURRENT = {"If-Match": '"1"'}
+# Assessing a claim saves its new status: a second version.
+CURRENT_AFTER_ASSESS = {"If-Match": '"2"'}
 
 
 def patch(client, url, data, **headers):
@@ -460,6 +463,62 @@ def test_merging_into_itself_is_a_400(editor_client):
     assert response.json()["errors"] == {
         "non_field_errors": ["A claim cannot be merged into itself."]
     }
+
+
+# --- deleting: judgements are never destroyed ---------------------------------
+
+
+def test_deleting_a_judged_claim_is_a_409_naming_what_holds_it(editor_client, analyst):
+    claim = ClaimFactory()
+    claim_assess(claim=claim, by=analyst, status="disputed", rationale="Denied by Kyiv.")
+    ClaimRelationFactory(from_claim=claim, kind="supports")
+
+    response = editor_client.delete(f"/api/v1/claims/{claim.pk}/", headers=CURRENT_AFTER_ASSESS)
+
+    assert_status(response, 409)
+    body = response.json()
+    assert (body["status"], body["code"]) == (409, "conflict")
+    assert body["detail"].startswith(
+        "This claim cannot be deleted: it has 1 assessment and 1 relation."
+    )
+    assert "assess it as retracted" in body["detail"]
+    assert "merge it into the claim it duplicates" in body["detail"]
+    assert body["errors"] == {
+        "assessments": ["Held by 1 assessment."],
+        "relations": ["Held by 1 relation."],
+    }
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    assert claim.assessments.count() == 1
+
+
+def test_deleting_a_topic_with_claims_is_a_409_and_unlinks_nothing(editor_client):
+    topic = TopicFactory()
+    claim = ClaimFactory(topics=[topic])
+
+    response = editor_client.delete(f"/api/v1/topics/{topic.pk}/", headers=CURRENT)
+
+    assert_status(response, 409)
+    assert response.json()["errors"] == {"claims": ["Held by 1 claim in it."]}
+    assert list(claim.topics.all()) == [topic]
+
+
+def test_assessments_cannot_be_edited_or_deleted_through_the_api(editor_client, analyst):
+    """Not even by a superuser: the endpoint has no method that changes or deletes one."""
+    assessment = claim_assess(
+        claim=ClaimFactory(), by=analyst, status="disputed", rationale="Denied."
+    )
+    url = f"/api/v1/assessments/{assessment.pk}/"
+    superuser = Client()
+    superuser.force_login(get_user_model().objects.create_superuser("root", password="not-used"))
+    for client, expected in ((editor_client, 403), (superuser, 405)):
+        for method in (client.put, client.patch, client.delete):
+            response = method(
+                url, {"status": "false"}, content_type="application/json", headers=CURRENT
+            )
+            assert_status(response, expected)
+    assessment.refresh_from_db()
+    assert assessment.status == "disputed"
+    assert assessment.history.count() == 1
 
 
 # --- versions ------------------------------------------------------------
