@@ -308,7 +308,11 @@ class ServiceAdmin(SimpleHistoryAdmin):
             if refusal is not None:
                 messages = refusal.message_dict.get(NON_FIELD_ERRORS) or refusal.messages
                 refusals.append(f"{obj}: {' '.join(messages)}")
-        return deleted, counts, perms_needed, [*refusals, *protected]
+        if refusals:
+            # Nothing is deleted anyway; the page says why rather than that the
+            # editor lacks the right to delete what protects it (assessments).
+            return deleted, counts, set(), [*refusals, *protected]
+        return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj) -> None:
         record_delete(record=obj)
