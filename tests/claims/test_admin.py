@@ -711,8 +711,14 @@ def test_a_change_form_sent_without_its_version_is_refused(editor_client):
 def test_an_inline_row_carries_its_version_and_is_refused_without_it(editor_client):
     claim = ClaimFactory()
     quantity = QuantityFactory(claim=claim, counted="settlements")
+    AppearanceFactory(claim=claim)
     url = admin_url(Claim, "change", claim.pk)
-    data = admin_form_data(editor_client.get(url))
+    page = editor_client.get(url)
+    content = page.content.decode()
+    for name in ("expected_version", "quantities-0-expected_version"):
+        assert f'type="hidden" name="{name}" value="1"' in content, name
+    assert 'name="appearances-0-expected_version"' in content  # stacked rows too
+    data = admin_form_data(page)
     assert data["quantities-0-expected_version"] == 1
     data["quantities-0-counted"] = "villages"
     del data["quantities-0-expected_version"]
