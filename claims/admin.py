@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import CharField, IntegerField, ModelForm, Textarea
 from django.template.response import TemplateResponse
+from simple_history.admin import SimpleHistoryAdmin
 
 from claims.forms import AssessmentForm, ClaimMergeForm
 from claims.models import (
@@ -33,15 +34,19 @@ from claims.models import (
 from claims.services import (
     appearance_add,
     claim_create,
+    claim_delete,
     claim_update,
     claims_assess_batch,
     claims_link,
     claims_merge_batch,
     claims_reindex_naming,
     claims_unlink,
+    deletion_refusal,
     evidence_add,
+    named_record_delete,
     quantities_record,
     relation_update,
+    topic_delete,
 )
 from claimsbase.admin import (
     ServiceAdmin,
@@ -113,8 +118,27 @@ class AliasAdminMixin(NamesAdminMixin):
         return {"places": [alias.place]}
 
 
+class HeldRecordAdminMixin:
+    """Admin for a record that claims may hold: deleting it asks the claims services first.
+
+    A claim that has been judged, evidenced or related, and a topic, actor or
+    place claims are filed under or about, are kept; the delete page says why.
+    """
+
+    def delete_refusal(self, obj):
+        return deletion_refusal(obj)
+
+    def delete_model(self, request, obj) -> None:
+        if isinstance(obj, Claim):
+            claim_delete(claim=obj)
+        elif isinstance(obj, Topic):
+            topic_delete(topic=obj)
+        else:
+            named_record_delete(record=obj)
+
+
 @admin.register(Actor)
-class ActorAdmin(NamesAdminMixin, ServiceAdmin):
+class ActorAdmin(HeldRecordAdminMixin, NamesAdminMixin, ServiceAdmin):
     list_display = ("name", "kind", "affiliation", "alias_names", "claim_count")
     list_filter = ("kind",)
     search_fields = ("name", "aliases__name")
@@ -166,7 +190,7 @@ class PlaceAliasInline(ServiceInline, admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(NamesAdminMixin, ServiceAdmin):
+class PlaceAdmin(HeldRecordAdminMixin, NamesAdminMixin, ServiceAdmin):
     list_display = ("name", "kind", "parent", "latitude", "longitude")
     list_filter = ("kind",)
     search_fields = ("name", "aliases__name")
@@ -195,7 +219,7 @@ class PlaceAliasAdmin(AliasAdminMixin, ServiceAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(ServiceAdmin):
+class TopicAdmin(HeldRecordAdminMixin, ServiceAdmin):
     list_display = ("name", "claim_count")
     search_fields = ("name", "description")
     readonly_fields = RECORD_FIELDS
@@ -331,7 +355,7 @@ class RelationOutInline(ServiceInline, admin.TabularInline):
         return super().get_queryset(request).for_list()
 
     def save_row(self, request, form, parent, *, change: bool) -> None:
-        relation_save(request, form.instance, form, change=change)
+        relation_save(request, form.instance, form, change=change, version=expected_version(form))
 
     def delete_row(self, request, obj, parent) -> None:
         claims_unlink(relation=obj)
@@ -415,7 +439,7 @@ class AssessmentInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceAdmin):
+class ClaimAdmin(HeldRecordAdminMixin, ServiceAdmin):
     list_display = (
         "short_statement",
         "claimant",
@@ -672,8 +696,11 @@ class EvidenceAdmin(ServiceAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
-    """Assessments are the history itself: readable by role, changed by no one."""
+class AssessmentAdmin(SimpleHistoryAdmin):
+    """Assessments are the history itself: readable by role, changed or deleted by no one.
+
+    Their own history page shows who recorded each one and any merge that moved it.
+    """
 
     list_display = ("claim", "status", "grade", "assessed_by", "assessed_at")
     list_filter = ("status", "credibility", "reliability", "assessed_at")

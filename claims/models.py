@@ -836,8 +836,9 @@ class ClaimRelation(TrackedModel):
 
     Kind = RelationKind
 
-    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_out")
-    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_in")
+    # PROTECT: a relation is a judgement about two claims; neither claim is deleted under it.
+    from_claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="relations_out")
+    to_claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="relations_in")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     note = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -916,7 +917,8 @@ class Assessment(models.Model):
     of the information (1–6) it gives the two-part Admiralty grade ("B2").
     """
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assessments")
+    # PROTECT: a judgement outlives any attempt to delete what it judged.
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="assessments")
     status = models.CharField(max_length=20, choices=VerificationStatus.choices)
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED
@@ -938,6 +940,9 @@ class Assessment(models.Model):
     assessed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = AssessmentQuerySet.as_manager()
+    # Who recorded each judgement and when it moved to another claim (a merge),
+    # like every other record's trail; written by claim_assess and claims_merge.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-assessed_at", "-id"]
@@ -973,6 +978,12 @@ class Assessment(models.Model):
             raise ValidationError("An assessment is never edited; record a new one instead.")
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        raise ValidationError(
+            "An assessment is never deleted; record a new one (e.g. retracted) instead.",
+            code="protected",
+        )
+
     @property
     def grade(self) -> str:
         return f"{self.reliability}{self.credibility}"
@@ -993,12 +1004,13 @@ class Evidence(TrackedModel):
 
     Stance = EvidenceStance
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    # PROTECT: evidence is part of the record of judging a claim.
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="evidence")
     assessment = models.ForeignKey(
         Assessment,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="evidence",
         help_text="The assessment that rests on this evidence, if any.",
     )

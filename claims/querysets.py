@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Mapping
 from itertools import zip_longest
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
     CharField,
@@ -184,6 +185,15 @@ class ClaimRelationQuerySet(models.QuerySet):
 
 
 class AssessmentQuerySet(models.QuerySet):
+    def delete(self):
+        # Judgements are history: no door (an admin bulk action, a shell) deletes them in bulk.
+        raise ValidationError(
+            "Assessments are never deleted; record a new one (e.g. retracted) instead.",
+            code="protected",
+        )
+
+    delete.queryset_only = True
+
     def for_list(self) -> AssessmentQuerySet:
         """Assessment rows (home page, API list, admin list): claim, assessor and evidence."""
 

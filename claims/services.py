@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from claims.models import (
     Actor,
@@ -32,7 +33,7 @@ from claims.models import (
     VerificationStatus,
 )
 from claimsbase import search
-from claimsbase.services import record_save
+from claimsbase.services import record_delete, record_save
 from sources.models import Excerpt, Outlet, Reliability, Source
 from sources.services import excerpt_create
 
@@ -257,6 +258,9 @@ def claim_assess(
         assessed_at=assessed_at or now,
     )
     assessment.full_clean()
+    assessment._change_reason = "Recorded"
+    if assessment.assessed_by is not None:
+        assessment._history_user = assessment.assessed_by  # also outside a request (scripts)
     assessment.save()
     for index, fields in enumerate(evidence):
         try:
@@ -417,15 +421,69 @@ def _move(rows, *, claim_field: str, into: Claim, reason: str) -> None:
         row.save()
 
 
+def _notes_joined(*notes: str) -> str:
+    """Notes of one fact recorded twice, each kept once, in the order given."""
+    kept: list[str] = []
+    for note in notes:
+        if note.strip() and note.strip() not in kept:
+            kept.append(note.strip())
+    return "; ".join(kept)
+
+
+def _relations_fold(*, duplicate: Claim, into: Claim, reason: str) -> list[str]:
+    """Repoint the duplicate's relations to ``into``, folding repeats without losing a note.
+
+    A relation that now repeats one ``into`` already has (either way round for
+    a symmetric kind) is the same fact: its note is joined into the relation
+    kept, then the repeat is deleted (its history rows remain). A relation
+    between the duplicate and ``into`` itself would link ``into`` with itself;
+    it is deleted too, and its note returned for the record of the merge.
+    """
+    kept: dict[tuple[int, int, str], ClaimRelation] = {
+        (r.from_claim_id, r.to_claim_id, r.kind): r
+        for r in ClaimRelation.objects.involving(into).select_for_update()
+    }
+    notes_for_record = []
+    for relation in ClaimRelation.objects.involving(duplicate).select_for_update():
+        if relation.from_claim_id == duplicate.pk:
+            relation.from_claim = into
+        if relation.to_claim_id == duplicate.pk:
+            relation.to_claim = into
+        key = (relation.from_claim_id, relation.to_claim_id, relation.kind)
+        reverse = (relation.to_claim_id, relation.from_claim_id, relation.kind)
+        survivor = kept.get(key)
+        if survivor is None and ClaimRelation.Kind(relation.kind).symmetric:
+            survivor = kept.get(reverse)
+        relation._change_reason = reason
+        if relation.from_claim_id == relation.to_claim_id:
+            if relation.note.strip():
+                label = ClaimRelation.Kind(relation.kind).label
+                notes_for_record.append(f"{label} #{into.pk}: {relation.note.strip()}")
+            relation.delete()
+        elif survivor is not None:
+            joined = _notes_joined(survivor.note, relation.note)
+            if joined != survivor.note:
+                survivor.note = joined
+                survivor.save_validated(reason=reason)
+            relation.delete()
+        else:
+            relation.save_validated(reason=reason)
+            kept[key] = relation
+    return notes_for_record
+
+
 @transaction.atomic
 def claims_merge(*, duplicate: Claim, into: Claim, note: str = "") -> Claim:
     """Fold a duplicate claim into another and keep the duplicate as a record of the merge.
 
     Appearances, quantities, evidence, assessments and relations move to
     ``into``; what the duplicate was about is added to ``into``; claims
-    merged earlier into the duplicate now point at ``into``. A relation that
-    would end up linking ``into`` with itself, or repeat one ``into``
-    already has, is the same fact and is dropped (its history row remains).
+    merged earlier into the duplicate now point at ``into``. Nothing is
+    lost: a relation that would repeat one ``into`` already has is the same
+    fact, so its note is joined into the one kept ("note A; note B"); a
+    relation that would link ``into`` with itself leaves its note on the
+    duplicate, the record of the merge. Every moved row gets a history row
+    naming the merge.
     """
     # Locked in id order, as claims_link does, so that the two cannot deadlock.
     locked = Claim.objects.select_for_update().filter(pk__in=[duplicate.pk, into.pk])
@@ -442,27 +500,14 @@ def claims_merge(*, duplicate: Claim, into: Claim, note: str = "") -> Claim:
     _move(duplicate.appearances.all(), claim_field="claim", into=into, reason=reason)
     _move(duplicate.quantities.all(), claim_field="claim", into=into, reason=reason)
     _move(duplicate.evidence.all(), claim_field="claim", into=into, reason=reason)
-    # Assessments are never edited, and carry no history rows of their own: they
-    # change claim in one statement and keep every judgement as it was made.
-    duplicate.assessments.update(claim=into)
+    # Assessments are never edited (Assessment.save refuses): moving them is
+    # one UPDATE, written with a history row each that names the merge.
+    judgements = list(duplicate.assessments.all())
+    for assessment in judgements:
+        assessment.claim = into
+    bulk_update_with_history(judgements, Assessment, ["claim"], default_change_reason=reason)
 
-    existing = {
-        (r.from_claim_id, r.to_claim_id, r.kind) for r in ClaimRelation.objects.involving(into)
-    }
-    for relation in ClaimRelation.objects.involving(duplicate):
-        if relation.from_claim_id == duplicate.pk:
-            relation.from_claim = into
-        if relation.to_claim_id == duplicate.pk:
-            relation.to_claim = into
-        key = (relation.from_claim_id, relation.to_claim_id, relation.kind)
-        reverse = (relation.to_claim_id, relation.from_claim_id, relation.kind)
-        symmetric_repeat = ClaimRelation.Kind(relation.kind).symmetric and reverse in existing
-        relation._change_reason = reason
-        if relation.from_claim_id == relation.to_claim_id or key in existing or symmetric_repeat:
-            relation.delete()
-        else:
-            relation.save()
-            existing.add(key)
+    relation_notes = _relations_fold(duplicate=duplicate, into=into, reason=reason)
 
     into.actors.add(*duplicate.actors.all())
     into.places.add(*duplicate.places.all())
@@ -474,6 +519,10 @@ def claims_merge(*, duplicate: Claim, into: Claim, note: str = "") -> Claim:
     duplicate.status = VerificationStatus.UNVERIFIED
     if note:
         duplicate.notes = f"{duplicate.notes}\n\nMerged: {note}".strip()
+    if relation_notes:
+        kept_notes = "\n".join(f"- {line}" for line in relation_notes)
+        duplicate.notes = f"{duplicate.notes}\n\nRelations folded by the merge:\n{kept_notes}"
+        duplicate.notes = duplicate.notes.strip()
     duplicate.save_validated(reason=reason)
     _claim_refresh_status(into, reason=reason)
     claims_reindex(claim_ids=[into.pk, duplicate.pk])
@@ -495,6 +544,114 @@ def claims_merge_batch(*, duplicates: Iterable[Claim], into: Claim, note: str = 
         except ValidationError as error:
             raise _naming(duplicate, error) from None
     return into
+
+
+# --- deleting --------------------------------------------------------------
+
+# Counting what holds a record stops here: "more than 1,000 claims" says enough.
+HOLDERS_COUNTED = 1000
+
+RETRACT_INSTEAD = (
+    "Judgements are never destroyed: to take a claim back, assess it as retracted, "
+    "or merge it into the claim it duplicates."
+)
+
+
+def _counted(queryset, one: str, many: str) -> str | None:
+    """``queryset``'s size in words ("2 assessments"), or None when it is empty."""
+    count = queryset[: HOLDERS_COUNTED + 1].count()
+    if not count:
+        return None
+    if count > HOLDERS_COUNTED:
+        return f"more than {HOLDERS_COUNTED:,} {many}"
+    return f"{count} {one if count == 1 else many}"
+
+
+def _holders(record) -> dict[str, str | None]:
+    """What still refers to ``record``, by the name of the relation, in words."""
+    if isinstance(record, Claim):
+        relations = ClaimRelation.objects.involving(record)
+        # Counted in the database, never from rows a read path may have prefetched.
+        assessments = Assessment.objects.filter(claim=record)
+        evidence = Evidence.objects.filter(claim=record)
+        merged = Claim.objects.filter(merged_into=record)
+        return {
+            "assessments": _counted(assessments, "assessment", "assessments"),
+            "evidence": _counted(evidence, "piece of evidence", "pieces of evidence"),
+            "relations": _counted(relations, "relation", "relations"),
+            "merged_claims": _counted(merged, "claim merged into it", "claims merged into it"),
+        }
+    if isinstance(record, Topic):
+        links = Claim.topics.through.objects.filter(topic=record)
+        return {"claims": _counted(links, "claim in it", "claims in it")}
+    if isinstance(record, Actor):
+        links = Claim.actors.through.objects.filter(actor=record)
+        return {"claims_about": _counted(links, "claim about it", "claims about it")}
+    if isinstance(record, Place):
+        links = Claim.places.through.objects.filter(place=record)
+        return {"claims": _counted(links, "claim about it", "claims about it")}
+    return {}
+
+
+def deletion_refusal(record) -> ValidationError | None:
+    """Why ``record`` may not be deleted, or None when nothing holds it.
+
+    A claim that has been judged, evidenced or related is part of the record
+    of what was believed, so it stays (assess it retracted or merge it). A
+    topic, actor or place that claims are filed under or are about would be
+    silently unlinked from them, so it stays until they are moved. The error
+    is keyed by what holds the record, with one sentence for people on top.
+    """
+    holders = {name: words for name, words in _holders(record).items() if words}
+    if not holders:
+        return None
+    kind = record._meta.verbose_name
+    held_by = list(holders.values())
+    listed = ", ".join(held_by[:-1]) + (" and " if len(held_by) > 1 else "") + held_by[-1]
+    summary = f"This {kind} cannot be deleted: it has {listed}."
+    if isinstance(record, Claim):
+        summary = f"{summary} {RETRACT_INSTEAD}"
+    else:
+        summary = f"{summary} Take it off those claims first."
+    return ValidationError(
+        {
+            NON_FIELD_ERRORS: [ValidationError(summary, code="protected")],
+            **{
+                name: [ValidationError(f"Held by {words}.", code="protected")]
+                for name, words in holders.items()
+            },
+        }
+    )
+
+
+def _delete_unless_held(record, *, expected_version: int | None) -> None:
+    record.lock_version(expected_version)
+    refusal = deletion_refusal(record)
+    if refusal is not None:
+        raise refusal
+    record_delete(record=record)
+
+
+@transaction.atomic
+def claim_delete(*, claim: Claim, expected_version: int | None = None) -> None:
+    """Delete a claim entered by mistake; refused once it is judged, evidenced or related.
+
+    Its appearances and quantities go with it; every deleted row keeps its
+    history, with a "Deleted" row on top.
+    """
+    _delete_unless_held(claim, expected_version=expected_version)
+
+
+@transaction.atomic
+def topic_delete(*, topic: Topic, expected_version: int | None = None) -> None:
+    """Delete a topic no claim is filed under."""
+    _delete_unless_held(topic, expected_version=expected_version)
+
+
+@transaction.atomic
+def named_record_delete(*, record: Actor | Place, expected_version: int | None = None) -> None:
+    """Delete an actor or a place no claim is about (nor made by, nor inside, ...)."""
+    _delete_unless_held(record, expected_version=expected_version)
 
 
 # --- search documents ------------------------------------------------------

@@ -18,8 +18,8 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.forms import BaseForm, HiddenInput, IntegerField
 from django.forms.models import InlineForeignKeyField
 from simple_history.admin import SimpleHistoryAdmin
@@ -111,16 +111,61 @@ def _with_refusals(form_class: type[BaseForm], request) -> type[BaseForm]:
     return RefusedForm
 
 
+VERSION_MISSING = (
+    "This form was sent without the version of the record it shows; "
+    "reload the page and make the change again."
+)
+
+
+def versioned(form_class: type[BaseForm]) -> type[BaseForm]:
+    """``form_class`` carrying the version the editor read, required when editing a record.
+
+    Saving over a newer edit is then refused (by the service's version check)
+    instead of silently overwriting it, and a form sent without its version
+    is an error of the whole form, shown on top (a hidden field's own error
+    would not be shown).
+    """
+    if "expected_version" in form_class.base_fields:
+        return form_class
+
+    class VersionedForm(form_class):
+        expected_version = IntegerField(widget=HiddenInput, required=False, min_value=1)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.edits_a_record:
+                self.fields["expected_version"].initial = self.instance.version
+
+        @property
+        def edits_a_record(self) -> bool:
+            instance = getattr(self, "instance", None)
+            return (
+                instance is not None
+                and instance.pk is not None
+                and hasattr(instance, "lock_version")
+            )
+
+        def clean(self):
+            cleaned = super().clean()
+            missing = self.cleaned_data.get("expected_version") is None
+            # A malformed version already has its own error.
+            if self.edits_a_record and missing and "expected_version" not in self.errors:
+                raise ValidationError(VERSION_MISSING, code="version_missing")
+            return cleaned
+
+    VersionedForm.__name__ = form_class.__name__
+    return VersionedForm
+
+
 def _with_version(form_class: type[BaseForm], obj) -> type[BaseForm]:
-    """Carry the version the editor read, so that saving over a newer edit is refused."""
+    """The change form of a versioned record; an add form has no version to carry."""
     if obj is None or not hasattr(obj, "lock_version"):
         return form_class
-    field = IntegerField(widget=HiddenInput, required=False, initial=obj.version)
-    return type(form_class.__name__, (form_class,), {"expected_version": field})
+    return versioned(form_class)
 
 
 def expected_version(form: BaseForm) -> int | None:
-    """The version of the object the editor's form was rendered from, if it carries one."""
+    """The version of the record the editor's form (or inline row) was rendered from."""
     return form.cleaned_data.get("expected_version")
 
 
@@ -168,14 +213,27 @@ class ServiceInline:
     formfield_overrides = SERVICE_FORMFIELDS
 
     def get_formset(self, request, obj=None, **kwargs):
+        if self.is_versioned:
+            kwargs.setdefault("form", versioned(self.form))
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = _with_refusals(formset.form, request)
         formset.service_inline = self
         return formset
 
+    @property
+    def is_versioned(self) -> bool:
+        return hasattr(self.model, "lock_version")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        # Listed so that the inline templates render it (hidden) in each row.
+        if self.is_versioned and "expected_version" not in fields:
+            fields.append("expected_version")
+        return fields
+
     def row_data(self, row, *, exclude: tuple[str, ...] = ()) -> dict:
-        """A row's values as a service takes them: no primary key, parent or DELETE flag."""
-        skip = {row._meta.model._meta.pk.name, "DELETE", *exclude}
+        """A row's values as a service takes them: no key, parent, version or DELETE flag."""
+        skip = {row._meta.model._meta.pk.name, "DELETE", "expected_version", *exclude}
         return {
             name: value
             for name, value in row.cleaned_data.items()
@@ -183,7 +241,7 @@ class ServiceInline:
         }
 
     def save_row(self, request, form, parent, *, change: bool) -> None:
-        record_save(record=form.instance)
+        record_save(record=form.instance, expected_version=expected_version(form))
 
     def delete_row(self, request, obj, parent) -> None:
         record_delete(record=obj)
@@ -194,8 +252,10 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
     Subclasses override ``save_object`` (the object itself) and
     ``save_m2m``; inline rows are saved by their ``ServiceInline``. The
-    change form carries the version it showed (``expected_version``), and
-    the services refuse the save if someone saved the object since.
+    change form, and each inline row of a recorded row, carries the version
+    it showed (``expected_version``, required), and the services refuse the
+    save if someone saved the object since. Deletes go through
+    ``delete_model``; ``delete_refusal`` names what keeps an object.
     """
 
     change_form_template = "admin/claimsbase/change_form.html"
@@ -256,8 +316,39 @@ class ServiceAdmin(SimpleHistoryAdmin):
                 formset.new_objects.append(row.instance)
         return None
 
+    # --- deleting: through a service, refused with the reason when records hold the object ---
+
+    def delete_refusal(self, obj) -> ValidationError | None:
+        """Why ``obj`` may not be deleted (a service's answer), or None."""
+        return None
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete takes along, with every refusal as a protected entry.
+
+        The admin's delete page and its "delete selected" action both refuse
+        to delete (and show the list) when anything is protected.
+        """
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = []
+        for obj in objs:
+            refusal = self.delete_refusal(obj)
+            if refusal is not None:
+                messages = refusal.message_dict.get(NON_FIELD_ERRORS) or refusal.messages
+                refusals.append(f"{obj}: {' '.join(messages)}")
+        if refusals:
+            # Nothing is deleted anyway; the page says why rather than that the
+            # editor lacks the right to delete what protects it (assessments).
+            return deleted, counts, set(), [*refusals, *protected]
+        return deleted, counts, perms_needed, protected
+
     def delete_model(self, request, obj) -> None:
         record_delete(record=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        # One by one through delete_model, so the service's rules and history apply to each.
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A past version is for reading; reverting would skip the services.

@@ -4,7 +4,7 @@
 * Django's ``ValidationError`` from a service as a 400 with field messages,
   a duplicate as a 409, a stale version as a 412;
 * cursor pagination with a capped ``page_size``;
-* ETag / If-Match on versioned records;
+* ETag / If-Match on versioned records, If-Match required to edit or delete (428);
 * throttles whose rates come from settings and whose counters live in the cache.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
@@ -38,6 +38,15 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "This record was changed since you read it; fetch it again and retry."
     default_code = "stale_version"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "Send If-Match with the ETag of the version you edited, as a GET of this record "
+        'answers it (e.g. If-Match: "3"), so that an edit never overwrites one made meanwhile.'
+    )
+    default_code = "precondition_required"
 
 
 class Conflict(exceptions.APIException):
@@ -100,7 +109,10 @@ def _from_django(exc: Exception) -> exceptions.APIException:
     if STALE_CODE in codes:
         return PreconditionFailed()
     if codes & CONFLICT_CODES:
-        error = Conflict(" ".join(exc.messages))
+        # A refusal with a sentence for people on top (why a record cannot be
+        # deleted) says it as the detail, and what holds the record per field.
+        summary = messages.pop(NON_FIELD_ERRORS, None) if hasattr(exc, "error_dict") else None
+        error = Conflict(" ".join(summary or exc.messages))
         error.fields = messages
         return error
     return exceptions.ValidationError(messages)
@@ -197,15 +209,17 @@ def etag_for(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version(request) -> int | None:
-    """The version named by ``If-Match``; None when absent or ``*``.
+def expected_version(request) -> int:
+    """The version named by ``If-Match``, which every edit and delete must send.
 
-    A value that names no version of the record can never match, so it is
-    refused like a stale one.
+    Without it (or with ``*``, which names no version) two writers could
+    overwrite each other unseen, so the request is refused with 428. A value
+    that names no version of the record can never match, so it is refused
+    like a stale one (412).
     """
     raw = request.headers.get("If-Match")
-    if raw is None or raw.strip() == "*":
-        return None
+    if raw is None or not raw.strip() or raw.strip() == "*":
+        raise PreconditionRequired()
     match = _ETAG.match(raw)
     if not match:
         raise PreconditionFailed('If-Match must be an ETag from this API, e.g. "3".')

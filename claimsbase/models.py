@@ -49,6 +49,9 @@ class TrackedModel(models.Model):
             .update(version=models.F("version"))
         )
         if not matched:
+            if not type(self)._default_manager.filter(pk=self.pk).exists():
+                # Deleted meanwhile: no version of it is current any more.
+                raise type(self).DoesNotExist(f"{type(self).__name__} {self.pk} was deleted.")
             raise ValidationError(
                 "This record was changed since you read it; reload it and retry.",
                 code="stale_version",

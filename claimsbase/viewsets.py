@@ -20,12 +20,13 @@ from claimsbase.permissions import RolePermission, SignedInPermission
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    {"type": "string", "pattern": r'^(W/)?"[0-9]{1,9}"$|^\*$'},
+    {"type": "string", "pattern": r'^(W/)?"[0-9]{1,9}"$'},
     OpenApiParameter.HEADER,
-    required=False,
+    required=True,
     description=(
-        'The ETag of the version you edited, e.g. "3". If the record has changed since, '
-        "the request is refused with 412 and nothing changes."
+        'Required: the ETag of the version you edited, as a GET answers it, e.g. "3". '
+        "Without it the request is refused with 428; if the record has changed since, "
+        "with 412. Either way nothing changes."
     ),
 )
 
@@ -77,6 +78,8 @@ class ClaimsbaseAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = READ_ERRORS if self.method == "GET" else {**READ_ERRORS, **WRITE_ERRORS}
+        if self.method in ("PUT", "PATCH", "DELETE") and isinstance(self.view, RecordViewSet):
+            codes = {**codes, **EDIT_ERRORS}
         for code, description in codes.items():
             if code not in responses:
                 error = self._get_response_for_code(ErrorSerializer, code)
@@ -99,6 +102,10 @@ WRITE_ERRORS = {
     "412": "If-Match names a version that is no longer current; nothing was changed.",
     "415": "The body is not JSON.",
 }
+# Edits and deletes of a record must name the version they edited (If-Match).
+EDIT_ERRORS = {
+    "428": "If-Match is missing: send the ETag a GET of this record answered; nothing was changed.",
+}
 
 
 # --- viewsets ------------------------------------------------------------
@@ -111,7 +118,8 @@ class RecordViewSet(viewsets.ModelViewSet):
     ``for_detail()``. ``write_serializer_class`` validates the shape of the
     input only; ``create_record``, ``update_record`` and ``destroy_record``
     hand the validated data to a service, which applies the rules and the
-    version check in one transaction.
+    version check in one transaction. Edits and deletes must name the version
+    they edited in ``If-Match`` (428 without it, 412 when it is stale).
     """
 
     write_serializer_class: type[serializers.Serializer] | None = None
@@ -179,10 +187,10 @@ class RecordViewSet(viewsets.ModelViewSet):
         record = self.queryset.model()
         return services.record_save(record=record, **data)
 
-    def update_record(self, instance, data: dict, *, expected_version: int | None):
+    def update_record(self, instance, data: dict, *, expected_version: int):
         return services.record_save(record=instance, expected_version=expected_version, **data)
 
-    def destroy_record(self, instance, *, expected_version: int | None) -> None:
+    def destroy_record(self, instance, *, expected_version: int) -> None:
         services.record_delete(record=instance, expected_version=expected_version)
 
 

@@ -87,6 +87,28 @@ def test_the_etag_a_detail_answers_with_and_the_if_match_it_takes_are_documented
     assert "If-Match" in {parameter["name"] for parameter in claim["patch"]["parameters"]}
 
 
+def test_every_edit_and_delete_documents_the_required_if_match_and_its_428(client):
+    """So that a client generated from the schema, or a fuzzer, knows to send it."""
+    schema = client.get("/api/schema/?format=json").json()
+    edits = [
+        (path, method, operation)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in ("put", "patch", "delete") and not path.startswith("/api/v1/tokens/")
+    ]
+    assert len(edits) >= 20  # every record endpoint's put, patch and delete
+    for path, method, operation in edits:
+        (if_match,) = [p for p in operation["parameters"] if p["name"] == "If-Match"]
+        assert (if_match["in"], if_match["required"]) == ("header", True), (path, method)
+        assert "*" not in if_match["schema"]["pattern"], (path, method)
+        assert "428" in operation["responses"], (path, method)
+        assert operation["responses"]["428"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }
+    claims = schema["paths"]["/api/v1/claims/"]
+    assert "428" not in claims["post"]["responses"] and "428" not in claims["get"]["responses"]
+
+
 # --- CSRF: a signed-in browser session must send the token; a script's token never ----
 
 

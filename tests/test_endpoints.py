@@ -340,11 +340,32 @@ def client_for(role: str, request) -> Client:
     return client
 
 
-def call(client: Client, endpoint: Endpoint, w: dict):
+EDITS = ("put", "patch", "delete")
+
+
+def current_etag(url: str) -> str:
+    """The ETag a GET of the record answers, as a client sends it back in If-Match."""
+    response = Client().get(url)
+    assert_status(response, 200)
+    return response["ETag"]
+
+
+CURRENT = "current"
+
+
+def call(client: Client, endpoint: Endpoint, w: dict, *, if_match: str | None = CURRENT):
+    """Send the endpoint's request; edits and deletes carry the record's ETag unless told not.
+
+    ``if_match`` is the header to send instead, or None to send none.
+    """
     method = getattr(client, endpoint.method)
+    url = endpoint.url(w)
+    headers = {}
+    if endpoint.method in EDITS and if_match is not None:
+        headers["If-Match"] = current_etag(url) if if_match == CURRENT else if_match
     if endpoint.data is None:
-        return method(endpoint.url(w))
-    return method(endpoint.url(w), endpoint.data(w), content_type="application/json")
+        return method(url, headers=headers)
+    return method(url, endpoint.data(w), content_type="application/json", headers=headers)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -358,6 +379,34 @@ def test_endpoint_allows_and_refuses_by_role(endpoint, role, request):
         assert_status(response, 401 if role == "anonymous" else 403)
         body = response.json()
         assert set(body) == {"status", "code", "detail", "errors"}
+
+
+@pytest.mark.parametrize(
+    "endpoint", [e for e in ENDPOINTS if e.method in EDITS], ids=lambda e: e.name
+)
+def test_an_edit_or_delete_without_if_match_is_a_428_and_changes_nothing(endpoint, request):
+    w = world()
+    url = endpoint.url(w)
+    before = Client().get(url).json()
+    client = client_for(sorted(endpoint.allowed)[0], request)
+
+    response = call(client, endpoint, w, if_match=None)
+
+    assert_status(response, 428)
+    body = response.json()
+    assert set(body) == {"status", "code", "detail", "errors"}
+    assert (body["status"], body["code"]) == (428, "precondition_required")
+    assert "If-Match" in body["detail"] and "ETag" in body["detail"]
+    assert Client().get(url).json() == before
+
+
+@pytest.mark.parametrize(
+    "endpoint", [e for e in ENDPOINTS if e.method in EDITS], ids=lambda e: e.name
+)
+def test_if_match_star_names_no_version_and_is_a_428(endpoint, request):
+    w = world()
+    client = client_for(sorted(endpoint.allowed)[0], request)
+    assert_status(call(client, endpoint, w, if_match="*"), 428)
 
 
 @pytest.mark.parametrize(

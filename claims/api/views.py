@@ -80,6 +80,9 @@ class ActorViewSet(RecordViewSet):
             record=instance, expected_version=expected_version, **data
         )
 
+    def destroy_record(self, instance, *, expected_version):
+        services.named_record_delete(record=instance, expected_version=expected_version)
+
 
 @_write_schema(PlaceWriteSerializer, PlaceDetailSerializer)
 class PlaceViewSet(RecordViewSet):
@@ -95,6 +98,9 @@ class PlaceViewSet(RecordViewSet):
             record=instance, expected_version=expected_version, **data
         )
 
+    def destroy_record(self, instance, *, expected_version):
+        services.named_record_delete(record=instance, expected_version=expected_version)
+
 
 @_write_schema(TopicWriteSerializer, TopicSerializer)
 class TopicViewSet(RecordViewSet):
@@ -103,6 +109,9 @@ class TopicViewSet(RecordViewSet):
     write_serializer_class = TopicWriteSerializer
     filterset_class = TopicFilterSet
     ordering_fields = ["id", "name", "claim_count"]
+
+    def destroy_record(self, instance, *, expected_version):
+        services.topic_delete(topic=instance, expected_version=expected_version)
 
 
 @extend_schema_view(
@@ -150,6 +159,9 @@ class ClaimViewSet(RecordViewSet):
 
     def update_record(self, instance, data: dict, *, expected_version):
         return services.claim_update(claim=instance, expected_version=expected_version, **data)
+
+    def destroy_record(self, instance, *, expected_version):
+        services.claim_delete(claim=instance, expected_version=expected_version)
 
     @extend_schema(
         methods=["GET"], request=None, responses=AssessmentSerializer(many=True), filters=False

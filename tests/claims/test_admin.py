@@ -24,6 +24,7 @@ from claims.models import (
     Topic,
 )
 from claims.services import claim_assess, claim_update, claims_merge
+from claimsbase.admin import VERSION_MISSING
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -635,3 +636,115 @@ def test_an_editor_deletes_selected_claims_and_their_history_remains(editor_clie
     admin_status(response, 302)
     assert not Claim.objects.exists()
     assert Claim.history.filter(history_type="-").count() == 2
+
+
+# --- judgements are never destroyed ----------------------------------------------------
+
+
+def test_the_delete_page_of_a_judged_claim_says_why_and_deletes_nothing(editor_client, analyst):
+    claim = ClaimFactory()
+    claim_assess(claim=claim, by=analyst, status="disputed", rationale="Denied.")
+    url = admin_url(Claim, "delete", claim.pk)
+
+    page = editor_client.get(url)
+    posted = editor_client.post(url, {"post": "yes"})
+
+    for response in (page, posted):
+        admin_status(response, 200)
+        content = response.content.decode()
+        assert "This claim cannot be deleted: it has 1 assessment." in content
+        assert "assess it as retracted, or merge it into the claim it duplicates" in content
+        assert "Yes, I’m sure" not in content
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_deleting_selected_claims_refuses_all_when_one_is_judged(editor_client, analyst):
+    judged, unjudged = ClaimFactory(), ClaimFactory()
+    EvidenceFactory(claim=judged)
+
+    response = changelist_action(editor_client, "delete_selected", [judged, unjudged], post="yes")
+
+    admin_status(response, 200)
+    assert "it has 1 piece of evidence" in response.content.decode()
+    assert Claim.objects.count() == 2
+
+
+def test_the_delete_page_of_a_topic_with_claims_says_why(editor_client):
+    topic = TopicFactory()
+    claim = ClaimFactory(topics=[topic])
+
+    response = editor_client.post(admin_url(Topic, "delete", topic.pk), {"post": "yes"})
+
+    admin_status(response, 200)
+    assert "This topic cannot be deleted: it has 1 claim in it." in response.content.decode()
+    assert list(claim.topics.all()) == [topic]
+
+
+def test_an_assessments_history_page_shows_who_recorded_it(editor_client, analyst):
+    assessment = claim_assess(
+        claim=ClaimFactory(), by=analyst, status="disputed", rationale="Denied."
+    )
+    response = editor_client.get(admin_url(Assessment, "history", assessment.pk))
+    admin_status(response, 200)
+    assert "ana-analyst" in response.content.decode()
+
+
+# --- every edit form carries the version it showed -------------------------------------
+
+
+def test_a_change_form_sent_without_its_version_is_refused(editor_client):
+    claim = ClaimFactory(statement="Original.")
+    url = admin_url(Claim, "change", claim.pk)
+    data = admin_form_data(editor_client.get(url))
+    assert data["expected_version"] == 1
+    del data["expected_version"]
+    data["statement"] = "Edited without a version."
+
+    response = editor_client.post(url, data)
+
+    admin_status(response, 200)
+    assert VERSION_MISSING in form_errors(response)
+    claim.refresh_from_db()
+    assert (claim.statement, claim.version) == ("Original.", 1)
+
+
+def test_an_inline_row_carries_its_version_and_is_refused_without_it(editor_client):
+    claim = ClaimFactory()
+    quantity = QuantityFactory(claim=claim, counted="settlements")
+    AppearanceFactory(claim=claim)
+    url = admin_url(Claim, "change", claim.pk)
+    page = editor_client.get(url)
+    content = page.content.decode()
+    for name in ("expected_version", "quantities-0-expected_version"):
+        assert f'type="hidden" name="{name}" value="1"' in content, name
+    assert 'name="appearances-0-expected_version"' in content  # stacked rows too
+    data = admin_form_data(page)
+    assert data["quantities-0-expected_version"] == 1
+    data["quantities-0-counted"] = "villages"
+    del data["quantities-0-expected_version"]
+
+    response = editor_client.post(url, data)
+
+    admin_status(response, 200)
+    assert VERSION_MISSING in form_errors(response)
+    quantity.refresh_from_db()
+    assert quantity.counted == "settlements"
+
+
+def test_an_inline_row_edited_over_a_newer_edit_is_refused(editor_client):
+    claim = ClaimFactory()
+    quantity = QuantityFactory(claim=claim, counted="settlements")
+    url = admin_url(Claim, "change", claim.pk)
+    data = admin_form_data(editor_client.get(url))
+    quantity.counted = "towns"
+    quantity.save_validated(reason="Edited elsewhere")
+    data["quantities-0-counted"] = "villages"
+
+    response = editor_client.post(url, data)
+
+    admin_status(response, 200)
+    assert "This record was changed since you read it; reload it and retry." in form_errors(
+        response
+    )
+    quantity.refresh_from_db()
+    assert quantity.counted == "towns"

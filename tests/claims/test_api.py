@@ -8,6 +8,7 @@ import io
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -39,6 +40,12 @@ def _fresh_throttle_counters():
 
 def post(client, url, data, **headers):
     return client.post(url, data, content_type="application/json", headers=headers)
+
+
+# The If-Match of a record never edited since it was made.
+CURRENT = {"If-Match": '"1"'}
+# Assessing a claim saves its new status: a second version.
+CURRENT_AFTER_ASSESS = {"If-Match": '"2"'}
 
 
 def patch(client, url, data, **headers):
@@ -268,7 +275,9 @@ def test_text_and_yes_no_fields_take_their_json_type_only(editor_client):
 
 def test_a_misspelt_field_is_refused_not_ignored(editor_client):
     claim = ClaimFactory(notes="")
-    response = patch(editor_client, f"/api/v1/claims/{claim.pk}/", {"notse": "Checked."})
+    response = patch(
+        editor_client, f"/api/v1/claims/{claim.pk}/", {"notse": "Checked."}, **{"If-Match": '"1"'}
+    )
     assert_status(response, 400)
     assert response.json()["errors"] == {"notse": ["Unknown field."]}
     payload = claim_payload()
@@ -456,6 +465,62 @@ def test_merging_into_itself_is_a_400(editor_client):
     }
 
 
+# --- deleting: judgements are never destroyed ---------------------------------
+
+
+def test_deleting_a_judged_claim_is_a_409_naming_what_holds_it(editor_client, analyst):
+    claim = ClaimFactory()
+    claim_assess(claim=claim, by=analyst, status="disputed", rationale="Denied by Kyiv.")
+    ClaimRelationFactory(from_claim=claim, kind="supports")
+
+    response = editor_client.delete(f"/api/v1/claims/{claim.pk}/", headers=CURRENT_AFTER_ASSESS)
+
+    assert_status(response, 409)
+    body = response.json()
+    assert (body["status"], body["code"]) == (409, "conflict")
+    assert body["detail"].startswith(
+        "This claim cannot be deleted: it has 1 assessment and 1 relation."
+    )
+    assert "assess it as retracted" in body["detail"]
+    assert "merge it into the claim it duplicates" in body["detail"]
+    assert body["errors"] == {
+        "assessments": ["Held by 1 assessment."],
+        "relations": ["Held by 1 relation."],
+    }
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    assert claim.assessments.count() == 1
+
+
+def test_deleting_a_topic_with_claims_is_a_409_and_unlinks_nothing(editor_client):
+    topic = TopicFactory()
+    claim = ClaimFactory(topics=[topic])
+
+    response = editor_client.delete(f"/api/v1/topics/{topic.pk}/", headers=CURRENT)
+
+    assert_status(response, 409)
+    assert response.json()["errors"] == {"claims": ["Held by 1 claim in it."]}
+    assert list(claim.topics.all()) == [topic]
+
+
+def test_assessments_cannot_be_edited_or_deleted_through_the_api(editor_client, analyst):
+    """Not even by a superuser: the endpoint has no method that changes or deletes one."""
+    assessment = claim_assess(
+        claim=ClaimFactory(), by=analyst, status="disputed", rationale="Denied."
+    )
+    url = f"/api/v1/assessments/{assessment.pk}/"
+    superuser = Client()
+    superuser.force_login(get_user_model().objects.create_superuser("root", password="not-used"))
+    for client, expected in ((editor_client, 403), (superuser, 405)):
+        for method in (client.put, client.patch, client.delete):
+            response = method(
+                url, {"status": "false"}, content_type="application/json", headers=CURRENT
+            )
+            assert_status(response, expected)
+    assessment.refresh_from_db()
+    assert assessment.status == "disputed"
+    assert assessment.history.count() == 1
+
+
 # --- versions ------------------------------------------------------------
 
 
@@ -474,7 +539,7 @@ def test_patch_with_current_if_match_succeeds_and_returns_the_new_etag(editor_cl
 
 def test_patch_with_stale_if_match_is_412_and_changes_nothing(editor_client):
     claim = ClaimFactory(statement="Original.")
-    patch(editor_client, f"/api/v1/claims/{claim.pk}/", {"notes": "First edit."})
+    patch(editor_client, f"/api/v1/claims/{claim.pk}/", {"notes": "First edit."}, **CURRENT)
     response = patch(
         editor_client, f"/api/v1/claims/{claim.pk}/", {"statement": "Stale."}, **{"If-Match": '"1"'}
     )
@@ -486,7 +551,7 @@ def test_patch_with_stale_if_match_is_412_and_changes_nothing(editor_client):
 
 def test_delete_with_stale_if_match_is_412(editor_client):
     topic = TopicFactory()
-    patch(editor_client, f"/api/v1/topics/{topic.pk}/", {"description": "Edited."})
+    patch(editor_client, f"/api/v1/topics/{topic.pk}/", {"description": "Edited."}, **CURRENT)
     response = editor_client.delete(f"/api/v1/topics/{topic.pk}/", headers={"If-Match": '"1"'})
     assert_status(response, 412)
     response = editor_client.delete(f"/api/v1/topics/{topic.pk}/", headers={"If-Match": '"2"'})
@@ -618,6 +683,6 @@ def test_patch_of_a_claim_deleted_meanwhile_is_404(editor_client, monkeypatch):
         return real_lock(self, expected_version)
 
     monkeypatch.setattr(Claim, "lock_version", deleted_meanwhile)
-    response = patch(editor_client, f"/api/v1/claims/{claim.pk}/", {})
+    response = patch(editor_client, f"/api/v1/claims/{claim.pk}/", {}, **CURRENT)
     assert_status(response, 404)
     assert response.json()["code"] == "not_found"

@@ -11,19 +11,23 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from claims.models import (
+    Actor,
     Appearance,
     Assessment,
     AttributionStep,
     Claim,
     ClaimRelation,
     Evidence,
+    Place,
     Quantity,
+    Topic,
     VerificationStatus,
 )
 from claims.services import (
     appearance_add,
     claim_assess,
     claim_create,
+    claim_delete,
     claim_update,
     claims_assess_batch,
     claims_link,
@@ -31,8 +35,10 @@ from claims.services import (
     claims_merge_batch,
     claims_unlink,
     evidence_add,
+    named_record_delete,
     quantities_record,
     relation_update,
+    topic_delete,
 )
 from sources.models import Excerpt
 from tests.factories import (
@@ -724,3 +730,204 @@ def test_nothing_can_be_added_to_a_merged_claim(db, analyst, editor):
 
 def _merged_count() -> int:
     return Claim.objects.filter(merged_into__isnull=False).count()
+
+
+# --- merging keeps every note -------------------------------------------------
+
+
+def test_merging_two_claims_related_to_a_third_keeps_both_notes(db):
+    kept, duplicate, third = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    ClaimRelationFactory(from_claim=kept, to_claim=third, kind="supports", note="note A")
+    repeat = ClaimRelationFactory(
+        from_claim=duplicate, to_claim=third, kind="supports", note="note B"
+    )
+
+    claims_merge(duplicate=duplicate, into=kept)
+
+    (relation,) = ClaimRelation.objects.involving(third)
+    assert (relation.from_claim, relation.kind) == (kept, "supports")
+    assert relation.note == "note A; note B"
+    reason = f"Merged claim #{duplicate.pk} into #{kept.pk}"
+    assert relation.history.first().history_change_reason == reason
+    folded = ClaimRelation.history.filter(id=repeat.pk).latest("history_date")
+    assert (folded.history_type, folded.note) == ("-", "note B")
+
+
+def test_merging_keeps_the_note_of_a_reversed_symmetric_repeat_and_says_each_note_once(db):
+    kept, duplicate, third = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    ClaimRelationFactory(from_claim=kept, to_claim=third, kind="contradicts", note="Denied.")
+    ClaimRelationFactory(from_claim=third, to_claim=duplicate, kind="contradicts", note="Denied.")
+    ClaimRelationFactory(from_claim=duplicate, to_claim=third, kind="supports", note="Also.")
+
+    claims_merge(duplicate=duplicate, into=kept)
+
+    notes = {r.kind: r.note for r in ClaimRelation.objects.involving(kept)}
+    assert notes == {"contradicts": "Denied.", "supports": "Also."}
+
+
+def test_a_relation_between_the_merged_claims_leaves_its_note_on_the_record_of_the_merge(db):
+    kept, duplicate = ClaimFactory(), ClaimFactory()
+    ClaimRelationFactory(
+        from_claim=duplicate, to_claim=kept, kind="same_as", note="Both quote the same briefing."
+    )
+
+    claims_merge(duplicate=duplicate, into=kept, note="Duplicate entry.")
+
+    duplicate.refresh_from_db()
+    assert not ClaimRelation.objects.exists()
+    assert "Merged: Duplicate entry." in duplicate.notes
+    assert f"same as #{kept.pk}: Both quote the same briefing." in duplicate.notes
+
+
+def test_a_merge_writes_a_history_row_for_each_assessment_it_moves(db, analyst):
+    kept, duplicate = ClaimFactory(), ClaimFactory()
+    assessment = claim_assess(claim=duplicate, by=analyst, status="disputed", rationale="Denied.")
+
+    claims_merge(duplicate=duplicate, into=kept)
+
+    trail = list(assessment.history.order_by("history_id"))
+    assert [(row.history_type, row.claim_id) for row in trail] == [
+        ("+", duplicate.pk),
+        ("~", kept.pk),
+    ]
+    assert trail[1].history_change_reason == f"Merged claim #{duplicate.pk} into #{kept.pk}"
+    assert (trail[1].status, trail[1].rationale) == ("disputed", "Denied.")
+
+
+# --- judgements are never destroyed -------------------------------------------
+
+
+def test_an_assessment_has_a_history_row_naming_its_author(db, analyst):
+    assessment = claim_assess(
+        claim=ClaimFactory(), by=analyst, status="false", rationale="Satellite images."
+    )
+    (row,) = assessment.history.all()
+    assert (row.history_type, row.history_user, row.history_change_reason) == (
+        "+",
+        analyst,
+        "Recorded",
+    )
+    assert (row.status, row.rationale) == ("false", "Satellite images.")
+
+
+def test_an_assessment_is_never_deleted_one_by_one_or_in_bulk(db, analyst):
+    claim = ClaimFactory()
+    assessment = claim_assess(claim=claim, by=analyst, status="disputed", rationale="Denied.")
+    message = "An assessment is never deleted; record a new one (e.g. retracted) instead."
+    with refused(Assessment, message):
+        assessment.delete()
+    with refused(
+        Assessment, "Assessments are never deleted; record a new one (e.g. retracted) instead."
+    ):
+        Assessment.objects.filter(claim=claim).delete()
+
+
+@pytest.mark.parametrize("holder", ["assessment", "piece of evidence", "relation"])
+def test_a_judged_evidenced_or_related_claim_is_not_deleted(db, analyst, holder):
+    claim = ClaimFactory()
+    AppearanceFactory(claim=claim)
+    if holder == "assessment":
+        claim_assess(claim=claim, by=analyst, status="disputed", rationale="Denied.")
+    elif holder == "piece of evidence":
+        EvidenceFactory(claim=claim)
+    else:
+        ClaimRelationFactory(to_claim=claim, kind="supports")
+    before = _rows()
+
+    with pytest.raises(ValidationError) as info:
+        claim_delete(claim=claim)
+
+    errors = info.value.message_dict
+    (summary,) = errors["__all__"]
+    assert summary.startswith(f"This claim cannot be deleted: it has 1 {holder}")
+    assert "assess it as retracted" in summary and "merge it" in summary
+    assert {"assessments", "evidence", "relations"}.intersection(errors) != set()
+    assert _rows() == before
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_the_refusal_names_every_record_that_holds_the_claim(db, analyst):
+    claim = ClaimFactory()
+    claim_assess(claim=claim, by=analyst, status="disputed", rationale="Denied.")
+    claim_assess(claim=claim, by=analyst, status="false", rationale="Disproved.")
+    EvidenceFactory(claim=claim)
+    ClaimRelationFactory(from_claim=claim, kind="supports")
+
+    with pytest.raises(ValidationError) as info:
+        claim_delete(claim=claim)
+
+    errors = info.value.message_dict
+    assert errors["__all__"][0].startswith(
+        "This claim cannot be deleted: it has 2 assessments, 1 piece of evidence and 1 relation."
+    )
+    assert errors["assessments"] == ["Held by 2 assessments."]
+    assert errors["evidence"] == ["Held by 1 piece of evidence."]
+    assert errors["relations"] == ["Held by 1 relation."]
+
+
+def test_a_claim_entered_by_mistake_is_deleted_and_its_history_remains(db):
+    claim = ClaimFactory()
+    appearance, quantity = AppearanceFactory(claim=claim), QuantityFactory(claim=claim)
+    claim_update(claim=claim, notes="Checked.")
+    ids = {"claim": claim.pk, Appearance: appearance.pk, Quantity: quantity.pk}
+
+    claim_delete(claim=claim, expected_version=2)
+
+    assert not Claim.objects.filter(pk=ids["claim"]).exists()
+    assert not Appearance.objects.filter(pk=ids[Appearance]).exists()
+    trail = Claim.history.filter(id=ids["claim"]).order_by("history_id")
+    assert [row.history_type for row in trail] == ["+", "~", "-"]
+    assert trail.last().history_change_reason == "Deleted"
+    assert trail.last().notes == "Checked."
+    for model in (Appearance, Quantity):
+        assert model.history.filter(id=ids[model], history_type="-").exists(), model.__name__
+
+
+def test_a_topic_claims_are_filed_under_is_not_deleted(db):
+    topic = TopicFactory()
+    claim = ClaimFactory(topics=[topic])
+
+    with refused(
+        Topic, "This topic cannot be deleted: it has 1 claim in it. Take it off those claims first."
+    ):
+        topic_delete(topic=topic)
+
+    assert list(claim.topics.all()) == [topic]
+
+
+def test_an_actor_or_place_claims_are_about_is_not_deleted(db):
+    actor, place = ActorFactory(), PlaceFactory()
+    ClaimFactory(actors=[actor], places=[place])
+    ClaimFactory(actors=[actor])
+
+    with refused(
+        Actor,
+        "This actor cannot be deleted: it has 2 claims about it. Take it off those claims first.",
+    ):
+        named_record_delete(record=actor)
+    with refused(
+        Place,
+        "This place cannot be deleted: it has 1 claim about it. Take it off those claims first.",
+    ):
+        named_record_delete(record=place)
+
+
+def test_an_empty_topic_is_deleted_and_its_history_remains(db):
+    topic = TopicFactory(name="Jeddah talks")
+    topic_id = topic.pk
+
+    topic_delete(topic=topic, expected_version=1)
+
+    assert not Topic.objects.exists()
+    trail = Topic.history.filter(id=topic_id).order_by("history_id")
+    assert [(row.history_type, row.name) for row in trail] == [
+        ("+", "Jeddah talks"),
+        ("-", "Jeddah talks"),
+    ]
+    assert trail.last().history_change_reason == "Deleted"
+
+
+def test_a_stale_version_refuses_a_delete(db):
+    topic = TopicFactory()
+    with refused(Topic, "This record was changed since you read it; reload it and retry."):
+        topic_delete(topic=topic, expected_version=2)

@@ -281,7 +281,9 @@ def test_a_recorded_excerpt_cannot_be_moved_by_hand(editor_client):
     excerpt = ExcerptFactory()
     url = admin_url(Excerpt, "change", excerpt.pk)
 
-    response = editor_client.post(url, {"source": excerpt.source.pk, "exact": "x", "start": 3})
+    response = editor_client.post(
+        url, {"source": excerpt.source.pk, "exact": "x", "start": 3, "expected_version": 1}
+    )
 
     admin_status(response, 302)
     moved = Excerpt.objects.get(pk=excerpt.pk)

@@ -280,7 +280,10 @@ def test_correcting_the_body_re_anchors_its_excerpts(editor_client):
 def test_stale_if_match_is_412_and_changes_nothing(editor_client):
     source = SourceFactory(title="First headline", body=BODY)
     read_at = source.version
-    assert_status(patch(editor_client, f"/api/v1/sources/{source.pk}/", {"title": "Second"}), 200)
+    second = patch(
+        editor_client, f"/api/v1/sources/{source.pk}/", {"title": "Second"}, **{"If-Match": '"1"'}
+    )
+    assert_status(second, 200)
 
     response = patch(
         editor_client,
@@ -310,7 +313,9 @@ def test_stale_if_match_on_an_outlet_is_412(editor_client):
 
 def test_an_outlet_with_sources_cannot_be_deleted(editor_client):
     source = SourceFactory()
-    response = editor_client.delete(f"/api/v1/outlets/{source.outlet_id}/")
+    response = editor_client.delete(
+        f"/api/v1/outlets/{source.outlet_id}/", headers={"If-Match": '"1"'}
+    )
     assert_status(response, 409)
     assert Outlet.objects.filter(pk=source.outlet_id).exists()
 
@@ -357,7 +362,9 @@ def test_only_editors_correct_sources(role, expected, request):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
 
-    response = patch(client, f"/api/v1/sources/{source.pk}/", {"title": "Corrected"})
+    response = patch(
+        client, f"/api/v1/sources/{source.pk}/", {"title": "Corrected"}, **{"If-Match": '"1"'}
+    )
 
     assert_status(response, expected)
     source.refresh_from_db()
