@@ -219,6 +219,18 @@ class CursorPagination(pagination.CursorPagination):
             return (f"-{search.SEARCH_RANK}", "-id")
         return super().get_ordering(request, queryset, view)
 
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {
+                    self.cursor_query_param: [
+                        "Not a cursor this list gave; follow its next and previous links."
+                    ]
+                }
+            ) from None
+
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is not None and (not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1):

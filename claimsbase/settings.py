@@ -171,9 +171,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claimsbase.permissions.RolePermission"],
+    # Unknown, empty or repeated query parameters and unknown orderings are a 400, not ignored.
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "claimsbase.filters.StrictFilterBackend",
+        "claimsbase.filters.StrictOrderingFilter",
     ],
     # Records are written as JSON (nested rows have no form encoding), nested to a sane depth.
     "DEFAULT_PARSER_CLASSES": ["claimsbase.api.JSONParser"],

@@ -6,11 +6,14 @@ and never a silently ignored mistake.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from claims.models import Topic
 from claimsbase.api import MAX_JSON_DEPTH, json_too_deep
-from tests.helpers import assert_status
+from tests.factories import ActorFactory, ClaimFactory
+from tests.helpers import assert_status, ids
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +76,89 @@ def test_a_ten_megabyte_body_is_a_413_with_the_default_maximum(editor_client):
     response = post_raw(editor_client, "/api/v1/topics/", body)
     assert_status(response, 413)
     assert response["Content-Type"] == "application/json"
+
+
+# --- query parameters of lists -------------------------------------------------
+
+
+def refused_parameter(response, name: str) -> str:
+    assert_status(response, 400)
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert list(body["errors"]) == [name]
+    return body["errors"][name][0]
+
+
+def test_a_misspelt_filter_is_refused_naming_it_and_what_the_list_takes(client):
+    message = refused_parameter(client.get("/api/v1/claims/?claimnt=1"), "claimnt")
+    assert message.startswith("Unknown parameter; this list takes actor, as_of, ")
+    assert "claimant" in message
+
+
+def test_a_filter_given_empty_is_refused_unless_it_is_free_text(client):
+    ActorFactory()
+    message = refused_parameter(client.get("/api/v1/actors/?affiliation="), "affiliation")
+    assert message == "Give a value, or leave the parameter out."
+    refused_parameter(client.get("/api/v1/claims/?asserted_after="), "asserted_after")
+    refused_parameter(client.get("/api/v1/claims/?has_counter_claims="), "has_counter_claims")
+    assert_status(client.get("/api/v1/actors/?q="), 200)
+
+
+def test_a_filter_of_the_wrong_type_is_refused_naming_it(client):
+    refused_parameter(client.get("/api/v1/claims/?source=false"), "source")
+    refused_parameter(client.get("/api/v1/evidence/?source=false"), "source")
+
+
+def test_a_single_valued_parameter_given_twice_is_refused(client):
+    actor = ActorFactory()
+    response = client.get(f"/api/v1/claims/?claimant={actor.pk}&claimant={actor.pk}")
+    assert refused_parameter(response, "claimant") == "Give this parameter once."
+    assert_status(client.get("/api/v1/claims/?status=false&status=disputed"), 200)
+
+
+def test_paging_parameters_a_list_does_not_use_are_refused(client):
+    refused_parameter(client.get("/api/v1/claims/?page=2"), "page")
+    refused_parameter(client.get("/api/v1/claims/csv/?cursor=abc"), "cursor")
+    message = refused_parameter(client.get("/api/v1/claims/?cursor=abc"), "cursor")
+    assert "follow its next and previous links" in message
+
+
+def test_an_unknown_ordering_is_refused_and_a_known_one_applies(client):
+    older = ClaimFactory(asserted_on=datetime.date(2025, 3, 1))
+    newer = ClaimFactory(asserted_on=datetime.date(2025, 3, 9))
+    message = refused_parameter(client.get("/api/v1/claims/?ordering=bogus"), "ordering")
+    assert message.startswith("Sort by asserted_on, counter_claim_count, ")
+    response = client.get("/api/v1/claims/?ordering=asserted_on,-id&format=json")
+    assert_status(response, 200)
+    assert ids(response) == [older.pk, newer.pk]
+
+
+def test_an_export_refuses_a_misspelt_filter_in_the_error_shape(client):
+    response = client.get("/api/v1/claims/csv/?claimnt=1")
+    assert refused_parameter(response, "claimnt")
+    assert response["Content-Type"] == "application/json"
+
+
+def test_detail_endpoints_and_pages_do_not_check_parameters(client):
+    claim = ClaimFactory()
+    assert_status(client.get(f"/api/v1/claims/{claim.pk}/?utm_source=mail"), 200)
+    assert_status(client.get("/claims/?utm_source=mail&fbclid=x"), 200)
+
+
+def test_every_list_takes_exactly_the_parameters_its_schema_lists(client):
+    """The schema is the list of what each endpoint takes: no more, no fewer (besides format)."""
+    schema = client.get("/api/schema/?format=json").json()
+    checked = 0
+    for path, operations in schema["paths"].items():
+        listed = {
+            parameter["name"]
+            for parameter in operations.get("get", {}).get("parameters", [])
+            if parameter["in"] == "query"
+        }
+        if not listed or "{" in path:
+            continue
+        message = refused_parameter(client.get(f"{path}?no_such_parameter=1"), "no_such_parameter")
+        taken = set(message.removeprefix("Unknown parameter; this list takes ")[:-1].split(", "))
+        assert taken == listed | {"format"}, path
+        checked += 1
+    assert checked == 11  # nine lists and the claims' two exports
