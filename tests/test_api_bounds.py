@@ -10,9 +10,10 @@ import datetime
 
 import pytest
 
-from claims.models import Topic
+from claims.models import Claim, Topic
 from claimsbase.api import MAX_JSON_DEPTH, json_too_deep
-from tests.factories import ActorFactory, ClaimFactory
+from sources.models import Outlet, Source
+from tests.factories import ActorFactory, ClaimFactory, OutletFactory
 from tests.helpers import assert_status, ids
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,71 @@ def test_every_list_takes_exactly_the_parameters_its_schema_lists(client):
         assert taken == listed | {"format"}, path
         checked += 1
     assert checked == 11  # nine lists and the claims' two exports
+
+
+# --- what one record may hold, as the API refuses it -----------------------------
+
+
+def field_messages(response) -> dict[str, list[str]]:
+    assert_status(response, 400)
+    return response.json()["errors"]
+
+
+def post(client, url, data):
+    return client.post(url, data, content_type="application/json")
+
+
+def test_a_megabyte_statement_is_refused_with_a_field_message(editor_client):
+    data = {"statement": "x" * 1_000_000, "claimant": ActorFactory().pk}
+    errors = field_messages(post(editor_client, "/api/v1/claims/", data))
+    assert errors == {"statement": ["Ensure this field has no more than 2000 characters."]}
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "quantity, field",
+    [
+        ({"value": 1, "unit": "km**99999"}, "quantities.0.unit"),
+        ({"value": "1e30", "unit": ""}, "quantities.0.value"),
+        ({"value": "1e12", "unit": "light_year"}, "quantities.0.value"),
+    ],
+)
+def test_absurd_units_and_numbers_are_refused_with_field_messages(editor_client, quantity, field):
+    quantities = [{**quantity, "counted": "territory"}]
+    data = {"statement": "Huge.", "claimant": ActorFactory().pk, "quantities": quantities}
+    assert list(field_messages(post(editor_client, "/api/v1/claims/", data))) == [field]
+    assert not Claim.objects.exists()
+
+
+def test_a_claim_asserted_on_9999_12_31_is_refused_on_create_and_edit(editor_client):
+    data = {"statement": "Later.", "claimant": ActorFactory().pk, "asserted_on": "9999-12-31"}
+    errors = field_messages(post(editor_client, "/api/v1/claims/", data))
+    assert errors == {"asserted_on": ["This date is in the future; give the day it happened."]}
+    claim = ClaimFactory()
+    response = editor_client.patch(
+        f"/api/v1/claims/{claim.pk}/",
+        {"asserted_on": "9999-12-31"},
+        content_type="application/json",
+        headers={"If-Match": f'"{claim.version}"'},
+    )
+    assert "asserted_on" in field_messages(response)
+
+
+def test_a_source_published_on_9999_12_31_is_refused(editor_client):
+    data = {
+        "outlet": OutletFactory().pk,
+        "title": "From the future",
+        "published_at": "9999-12-31T00:00:00Z",
+    }
+    errors = field_messages(post(editor_client, "/api/v1/sources/", data))
+    assert errors == {"published_at": ["This date is in the future; give the day it happened."]}
+    assert not Source.objects.exists()
+
+
+def test_an_outlet_domain_of_script_text_is_refused(editor_client):
+    data = {"name": "Evil", "domain": "javascript:alert(1)"}
+    errors = field_messages(post(editor_client, "/api/v1/outlets/", data))
+    assert errors == {
+        "domain": ['Give a host name such as novinite.com, without "https://" or a path.']
+    }
+    assert not Outlet.objects.exists()
