@@ -126,3 +126,17 @@ class TrackedModel(models.Model):
         finally:
             # The reason labels this save only, not a later one of the same object.
             self._change_reason = None
+
+
+def skip_history_of_loaded_rows(sender, instance, raw=False, **kwargs) -> None:
+    """A row loaded from a fixture or a backup writes no history, nor do its many-to-many links.
+
+    ``loaddata`` saves rows raw, which simple-history already skips; but it
+    then sets each row's many-to-many links, and that change would write a
+    history row too. A backup holds its history already, so such a row is a
+    duplicate: an extra row on SQLite, and on PostgreSQL a duplicate key as
+    soon as the history table's sequence reaches an id the backup holds.
+    Connected to ``pre_save`` by the apps (``dispatch_uid`` "skip_history_of_loaded_rows").
+    """
+    if raw:
+        instance.skip_history_when_saving = True
