@@ -58,6 +58,8 @@ def empty_as_freshly_migrated() -> None:
     tables = [
         model._meta.db_table for model in all_models() if model._meta.label_lower not in MIGRATED
     ]
+    # PostgreSQL truncates no table with foreign key checks still pending in the transaction.
+    connection.check_constraints()
     for statement in connection.ops.sql_flush(no_style(), tables, reset_sequences=True):
         with connection.cursor() as cursor:
             cursor.execute(statement)
