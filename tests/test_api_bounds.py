@@ -231,3 +231,21 @@ def test_an_outlet_domain_of_script_text_is_refused(editor_client):
         "domain": ['Give a host name such as novinite.com, without "https://" or a path.']
     }
     assert not Outlet.objects.exists()
+
+
+def test_an_import_refuses_the_same_bounds_row_by_row(editor_client):
+    claimant = ActorFactory().pk
+    rows = [
+        {"statement": "x" * 2001, "claimant": claimant},
+        {"statement": "Later.", "claimant": claimant, "asserted_on": "9999-12-31"},
+        {
+            "statement": "Odd.",
+            "claimant": claimant,
+            "quantities": [{"value": 1, "unit": "km**4", "counted": "x"}],
+        },
+    ]
+    response = post(editor_client, "/api/v1/claims/import/", {"claims": rows})
+    assert_status(response, 400)
+    refused = {row["index"]: set(row["errors"]) for row in response.json()["rows"]}
+    assert refused == {0: {"statement"}, 1: {"asserted_on"}, 2: {"quantities.0.unit"}}
+    assert not Claim.objects.exists()

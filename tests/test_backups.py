@@ -39,6 +39,7 @@ def dump(path) -> None:
         "--natural-foreign",
         "--natural-primary",
         *(f"--exclude={label}" for label in EXCLUDED),
+        "--format=jsonl",
         "--output",
         str(path),
         verbosity=0,
@@ -114,7 +115,7 @@ def test_a_dump_loads_into_a_freshly_migrated_database_with_nothing_lost_or_adde
 ):
     before = snapshot()
     assert len(before["claims.HistoricalClaim"]) > Claim.objects.count()  # history is in it
-    path = tmp_path / "claimsbase.json"
+    path = tmp_path / "claimsbase.jsonl"
     dump(path)
 
     empty_as_freshly_migrated()
@@ -137,7 +138,7 @@ def test_after_loading_a_dump_search_finds_what_it_found_before(knowledge_base, 
 
     before = found("settlements")
     assert before
-    path = tmp_path / "claimsbase.json"
+    path = tmp_path / "claimsbase.jsonl"
     dump(path)
     empty_as_freshly_migrated()
     call_command("loaddata", str(path), verbosity=0)
