@@ -32,7 +32,15 @@ from claims.querysets import (
     PlaceQuerySet,
     TopicQuerySet,
 )
-from claimsbase.models import TrackedModel
+from claimsbase.models import (
+    NOTE_MAX_LENGTH,
+    RATIONALE_MAX_LENGTH,
+    STATEMENT_MAX_LENGTH,
+    LimitedTextField,
+    TrackedModel,
+    not_in_future,
+    within_a_century,
+)
 from sources.models import Reliability
 
 
@@ -109,7 +117,7 @@ class Actor(TrackedModel):
         related_name="members",
         help_text="The organisation or side this actor belongs to.",
     )
-    description = models.TextField(blank=True)
+    description = LimitedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
     reliability = models.CharField(
         max_length=1,
         choices=Reliability.choices,
@@ -218,8 +226,8 @@ class ActorRole(TrackedModel):
         related_name="positions",
         help_text="The organisation in which the role is held.",
     )
-    start = models.DateField(null=True, blank=True)
-    end = models.DateField(null=True, blank=True)
+    start = models.DateField(null=True, blank=True, validators=[within_a_century])
+    end = models.DateField(null=True, blank=True, validators=[within_a_century])
 
     history = HistoricalRecords()
 
@@ -380,7 +388,7 @@ class Topic(TrackedModel):
     """A thread that groups claims: the Kursk incursion, the Jeddah ceasefire talks."""
 
     name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    description = LimitedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = TopicQuerySet.as_manager()
     history = HistoricalRecords()
@@ -404,7 +412,9 @@ class Claim(TrackedModel):
     writes it.
     """
 
-    statement = models.TextField(help_text="The assertion, in the analyst's words.")
+    statement = LimitedTextField(
+        max_length=STATEMENT_MAX_LENGTH, help_text="The assertion, in the analyst's words."
+    )
     claimant = models.ForeignKey(
         Actor,
         on_delete=models.PROTECT,
@@ -412,13 +422,23 @@ class Claim(TrackedModel):
         help_text='Who asserts it; may be an actor such as "unnamed officials".',
     )
     asserted_on = models.DateField(
-        null=True, blank=True, help_text="When the claimant made the assertion."
+        null=True,
+        blank=True,
+        validators=[not_in_future],
+        help_text="When the claimant made the assertion.",
     )
+    # A claim may be about the future ("by 2030"), so its period may lie ahead.
     period_start = models.DateField(
-        null=True, blank=True, help_text="Start of the period the claim is about."
+        null=True,
+        blank=True,
+        validators=[within_a_century],
+        help_text="Start of the period the claim is about.",
     )
     period_end = models.DateField(
-        null=True, blank=True, help_text="End of the period the claim is about."
+        null=True,
+        blank=True,
+        validators=[within_a_century],
+        help_text="End of the period the claim is about.",
     )
     status = models.CharField(
         max_length=20,
@@ -443,7 +463,7 @@ class Claim(TrackedModel):
         editable=False,
         help_text="Set when this claim was found to duplicate another and merged into it.",
     )
-    notes = models.TextField(blank=True)
+    notes = LimitedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
     external_id = models.CharField(
         max_length=200,
         blank=True,
@@ -598,7 +618,7 @@ class Appearance(TrackedModel):
         related_name="appearances",
         help_text="The words in the source that report the claim.",
     )
-    note = models.TextField(blank=True)
+    note = LimitedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = AppearanceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -767,6 +787,11 @@ class Quantity(TrackedModel):
             return  # not numbers: the value fields already say so
         try:
             normalised = units.normalise(self.value, self.value_max, self.unit)
+        except units.UnitTooComplex:
+            errors["unit"] = (
+                f"“{self.unit}” is not a unit a claim measures in: whole powers up to "
+                f"{units.MAX_POWER} only (km², m³)."
+            )
         except units.UnknownUnit:
             errors["unit"] = (
                 f"“{self.unit}” is not a unit claimsbase knows. Leave the unit empty for a "
@@ -782,6 +807,12 @@ class Quantity(TrackedModel):
             converted = [n for n in (normalised.value, normalised.value_max) if n is not None]
             if any(abs(number) >= Decimal(10) ** 14 for number in converted):
                 errors["value"] = "This number is too large to convert to the canonical unit."
+            elif normalised.unit and any(
+                given and not number for given, number in zip(numbers, converted, strict=True)
+            ):
+                errors["value"] = (
+                    f"This number is too small to keep in {normalised.unit}, to six decimal places."
+                )
         if self.per:
             try:
                 if units.canonical_symbol(self.per) != "day":
@@ -840,7 +871,7 @@ class ClaimRelation(TrackedModel):
     from_claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="relations_out")
     to_claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="relations_in")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    note = models.TextField(blank=True)
+    note = LimitedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -929,7 +960,9 @@ class Assessment(models.Model):
         default=Reliability.F,
         help_text="Admiralty grade of the reporting source's reliability when assessed.",
     )
-    rationale = models.TextField(help_text="Why this status: what was checked and found.")
+    rationale = LimitedTextField(
+        max_length=RATIONALE_MAX_LENGTH, help_text="Why this status: what was checked and found."
+    )
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -1023,7 +1056,7 @@ class Evidence(TrackedModel):
         "sources.Excerpt", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
     )
     url = models.URLField(max_length=2000, blank=True)
-    note = models.TextField(blank=True)
+    note = LimitedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

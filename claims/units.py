@@ -42,6 +42,14 @@ class UnknownUnit(ValueError):
     """The unit text is not a unit Pint knows."""
 
 
+class UnitTooComplex(UnknownUnit):
+    """Pint reads the unit, but no claim measures in it (``km**99999``, ``m**0.5``)."""
+
+
+# The highest power a unit of a claim is raised to: volumes (km³) and their inverses.
+MAX_POWER = 3
+
+
 @dataclass(frozen=True)
 class Normalised:
     value: Decimal | None
@@ -61,9 +69,14 @@ def _parse(unit_text: str) -> pint.Unit:
     if text in ("%", "percent", "per cent"):
         return _registry().percent
     try:
-        return _registry().parse_units(text)
+        unit = _registry().parse_units(text)
     except Exception as error:  # Pint raises many types for unreadable text
         raise UnknownUnit(unit_text) from error
+    # Both what was written (km**4) and what it measures (km·m·cm·mm is [length]**4).
+    powers = [*unit._units.values(), *unit.dimensionality.values()]
+    if any(power != int(power) or abs(power) > MAX_POWER for power in powers):
+        raise UnitTooComplex(unit_text)
+    return unit
 
 
 def _canonical(unit: pint.Unit) -> tuple[pint.Unit, str]:

@@ -1,6 +1,8 @@
 """API plumbing shared by every endpoint.
 
 * one JSON error shape for every refusal (``ErrorSerializer``);
+* a JSON parser that refuses bodies nested deeper than any record is, and a
+  body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` as a 413 in that shape;
 * Django's ``ValidationError`` from a service as a 400 with field messages,
   a duplicate as a 409, a stale version as a 412;
 * cursor pagination with a capped ``page_size``;
@@ -13,12 +15,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, pagination, serializers, status, throttling
+from rest_framework import exceptions, pagination, parsers, serializers, status, throttling
 from rest_framework.settings import api_settings
 
 from claimsbase import search
@@ -53,6 +56,51 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This conflicts with what is already recorded."
     default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(f"The body is larger than {limit:,} bytes, the most this API accepts.")
+
+
+# No record the API takes is nested more than a few levels (a batch of claims,
+# their appearances, each appearance's chain); this leaves ample room.
+MAX_JSON_DEPTH = 100
+
+
+def json_too_deep(data: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether lists and objects in ``data`` nest deeper than ``limit``; no recursion."""
+    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing a body nested deeper than ``MAX_JSON_DEPTH`` with a 400.
+
+    Python's decoder recurses once per level, so ``[`` × 100,000 would exhaust
+    the stack and answer 500; a body that nests too deep is refused whether
+    the decoder gives up on it or not.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        too_deep = f"JSON nested deeper than {MAX_JSON_DEPTH} levels is not accepted."
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(too_deep) from None
+        if json_too_deep(data):
+            raise exceptions.ParseError(too_deep)
+        return data
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -129,6 +177,9 @@ def exception_handler(exc, context):
 
     if isinstance(exc, (DjangoValidationError, ProtectedError, RestrictedError)):
         exc = _from_django(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django raises it when DRF reads the body; left alone it is an HTML 400 page.
+        exc = PayloadTooLarge()
     elif isinstance(exc, ObjectDoesNotExist):
         # The record was deleted by another request between reading and locking it.
         exc = Http404("No such record: it was deleted meanwhile.")
@@ -179,6 +230,18 @@ class CursorPagination(pagination.CursorPagination):
         if search.ranked(queryset) and not request.query_params.get("ordering"):
             return (f"-{search.SEARCH_RANK}", "-id")
         return super().get_ordering(request, queryset, view)
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {
+                    self.cursor_query_param: [
+                        "Not a cursor this list gave; follow its next and previous links."
+                    ]
+                }
+            ) from None
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

@@ -2,7 +2,8 @@
 
 Related records are chosen by id, dates and moments are documented with
 the patterns the API accepts, and a yes/no filter refuses anything but
-yes, no or empty instead of ignoring it.
+yes, no or empty instead of ignoring it. The API's filter backends refuse a
+query parameter a list does not take, so that a typo is never ignored.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import django_filters
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, filters
+from rest_framework.settings import api_settings
 
 
 class RecordPicker(forms.NumberInput):
@@ -67,10 +71,11 @@ class RecordFilter(django_filters.ModelChoiceFilter):
         return field
 
 
-# Dates as the API documents them: an empty value means "not given", as in the page forms.
-DATE_PATTERN = r"^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# Dates as the API documents them. A page's form sends an empty box as "not given";
+# the API refuses an empty value (StrictFilterBackend below).
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATE_TIME_PATTERN = (
-    r"^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
     r"(Z|[+-][0-9]{2}:?[0-9]{2})?$"
 )
 
@@ -110,3 +115,93 @@ class StrictBooleanField(forms.NullBooleanField):
 
 class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+# --- the API's filter backends -------------------------------------------
+# Here, not in claimsbase.viewsets: DRF reads DEFAULT_FILTER_BACKENDS while
+# rest_framework.generics loads, which that module imports.
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """The FilterSet of an API list, refusing every query parameter the list does not take.
+
+    A misspelt filter (``?claimnt=``), a filter given empty (``?affiliation=``)
+    or given twice would otherwise be ignored and the whole list answered, so
+    a script's typo would pass unnoticed. A list takes its FilterSet's
+    filters, the paging and ordering parameters of its own paginator and
+    ordering filter (exactly what the schema lists), and ``format``. Only
+    free-text filters may be empty and only multiple-choice ones repeated.
+    Detail endpoints are not checked: they take no parameters. Pages do not
+    use this backend: browsers and links add parameters of their own
+    (``utm_source``), and a page shows a bad value as a form error anyway.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if not getattr(view, "detail", False):
+            self.refuse_unknown_parameters(request, queryset, view)
+        return super().filter_queryset(request, queryset, view)
+
+    def accepted_parameters(self, queryset, view) -> dict[str, str]:
+        """Each parameter the list takes, with its kind: "text", "repeatable" or "value"."""
+        accepted: dict[str, str] = {}
+        filterset_class = self.get_filterset_class(view, queryset)
+        for name, filter_ in getattr(filterset_class, "base_filters", {}).items():
+            if isinstance(filter_, django_filters.CharFilter):
+                accepted[name] = "text"
+            elif isinstance(filter_, django_filters.MultipleChoiceFilter):
+                accepted[name] = "repeatable"
+            else:
+                accepted[name] = "value"
+        for backend in view.filter_backends:
+            if issubclass(backend, filters.OrderingFilter) and getattr(view, "ordering_fields", ()):
+                accepted[backend.ordering_param] = "value"
+        paginator = getattr(view, "paginator", None)
+        for attribute in (
+            "cursor_query_param",
+            "page_query_param",
+            "page_size_query_param",
+            "limit_query_param",
+            "offset_query_param",
+        ):
+            name = getattr(paginator, attribute, None)
+            if name:
+                accepted[name] = "value"
+        if api_settings.URL_FORMAT_OVERRIDE:
+            accepted[api_settings.URL_FORMAT_OVERRIDE] = "value"
+        return accepted
+
+    def refuse_unknown_parameters(self, request, queryset, view) -> None:
+        accepted = self.accepted_parameters(queryset, view)
+        errors: dict[str, list[str]] = {}
+        for name, values in request.query_params.lists():
+            kind = accepted.get(name)
+            if kind is None:
+                errors[name] = [
+                    f"Unknown parameter; this list takes {', '.join(sorted(accepted))}."
+                ]
+            elif len(values) > 1 and kind != "repeatable":
+                errors[name] = ["Give this parameter once."]
+            elif kind != "text" and any(value == "" for value in values):
+                errors[name] = ["Give a value, or leave the parameter out."]
+        if errors:
+            raise exceptions.ValidationError(errors)
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """``?ordering=`` that refuses a field the list cannot be sorted by, instead of ignoring it."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        if len(valid) != len(fields):
+            names = sorted(
+                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
+            )
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        f"Sort by {', '.join(names)}, each optionally preceded by - "
+                        "for descending order, separated by commas."
+                    ]
+                }
+            )
+        return valid

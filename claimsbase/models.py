@@ -1,7 +1,58 @@
-"""Abstract bases shared by the apps; no concrete models live here."""
+"""Abstract bases, field types and validators shared by the apps; no concrete models live here."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+# Text lengths: a statement is a sentence or a short paragraph in the analyst's
+# words; notes, descriptions and rationales are a few pages at most. Every list
+# shows statements, so one pasted article must not make every page megabytes.
+STATEMENT_MAX_LENGTH = 2_000
+NOTE_MAX_LENGTH = 10_000
+RATIONALE_MAX_LENGTH = 20_000
+
+
+class LimitedTextField(models.TextField):
+    """A TextField whose ``max_length`` is a validation rule, not only a hint to forms.
+
+    Django's TextField passes ``max_length`` to form widgets and serializers
+    but does not validate it; this one does, on every ``full_clean()``, as
+    CharField does. The column stays ``text``, so no database rewrites it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(MaxLengthValidator(self.max_length))
+
+
+# Slack for "now": a date typed in a time zone ahead of the server's is not in the future.
+CLOCK_SLACK = datetime.timedelta(days=1)
+
+
+def not_in_future(value) -> None:
+    """A date or moment of something that has already happened (published, asserted)."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        late = value > timezone.now() + CLOCK_SLACK
+    else:
+        late = value > timezone.localdate() + CLOCK_SLACK
+    if late:
+        raise ValidationError(
+            "This date is in the future; give the day it happened.", code="in_future"
+        )
+
+
+def within_a_century(value) -> None:
+    """A date a claim or a role may look ahead to (a pledge for 2030), but not 9999-12-31."""
+    if value.year > timezone.localdate().year + 100:
+        raise ValidationError(
+            "This date is more than a hundred years ahead; check the year.", code="too_far_ahead"
+        )
 
 
 class TrackedModel(models.Model):
@@ -78,3 +129,17 @@ class TrackedModel(models.Model):
         finally:
             # The reason labels this save only, not a later one of the same object.
             self._change_reason = None
+
+
+def skip_history_of_loaded_rows(sender, instance, raw=False, **kwargs) -> None:
+    """A row loaded from a fixture or a backup writes no history, nor do its many-to-many links.
+
+    ``loaddata`` saves rows raw, which simple-history already skips; but it
+    then sets each row's many-to-many links, and that change would write a
+    history row too. A backup holds its history already, so such a row is a
+    duplicate: an extra row on SQLite, and on PostgreSQL a duplicate key as
+    soon as the history table's sequence reaches an id the backup holds.
+    Connected to ``pre_save`` by the apps (``dispatch_uid`` "skip_history_of_loaded_rows").
+    """
+    if raw:
+        instance.skip_history_when_saving = True

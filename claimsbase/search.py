@@ -338,7 +338,7 @@ _REINDEX_POSTGRESQL = f"""
     WITH ids AS (SELECT DISTINCT unnest(%(ids)s::bigint[]) AS id),
     parts AS ({_DOCUMENT_PARTS}),
     documents AS ({_VECTORS})
-    UPDATE claims_claim SET search_vector = documents.vector
+    UPDATE claims_claim SET search_vector = documents.vector, search_document = ''
       FROM documents WHERE claims_claim.id = documents.claim_id
 """
 

@@ -153,6 +153,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# The largest request body accepted (bytes); a larger one is refused (413 in the API).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
@@ -168,10 +171,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claimsbase.permissions.RolePermission"],
+    # Unknown, empty or repeated query parameters and unknown orderings are a 400, not ignored.
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "claimsbase.filters.StrictFilterBackend",
+        "claimsbase.filters.StrictOrderingFilter",
     ],
+    # Records are written as JSON (nested rows have no form encoding), nested to a sane depth.
+    "DEFAULT_PARSER_CLASSES": ["claimsbase.api.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "claimsbase.api.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "claimsbase.viewsets.ClaimsbaseAutoSchema",

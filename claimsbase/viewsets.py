@@ -11,7 +11,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from knox import auth as knox_auth
 from knox.models import AuthToken
-from rest_framework import authentication, parsers, serializers, status, viewsets
+from rest_framework import authentication, serializers, status, viewsets
 from rest_framework.response import Response
 
 from claimsbase import services
@@ -89,7 +89,10 @@ class ClaimsbaseAutoSchema(AutoSchema):
 
 # Every answer an operation can give besides its success, all in ErrorSerializer's shape.
 READ_ERRORS = {
-    "400": "A parameter or field is invalid; the messages are per field.",
+    "400": (
+        "A parameter or field is invalid, or a query parameter is unknown; "
+        "the messages are per field or parameter."
+    ),
     "401": "Not signed in, or the token is unknown or expired.",
     "403": "Signed in, but your role does not allow this.",
     "404": "No such record or endpoint.",
@@ -100,6 +103,7 @@ READ_ERRORS = {
 WRITE_ERRORS = {
     "409": "Conflicts with what is recorded (a duplicate, or records still refer to this one).",
     "412": "If-Match names a version that is no longer current; nothing was changed.",
+    "413": "The body is larger than the site accepts (DATA_UPLOAD_MAX_MEMORY_SIZE).",
     "415": "The body is not JSON.",
 }
 # Edits and deletes of a record must name the version they edited (If-Match).
@@ -124,8 +128,6 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     write_serializer_class: type[serializers.Serializer] | None = None
     detail_serializer_class: type[serializers.Serializer] | None = None
-    # Records are written as JSON: nested rows (quantities, appearances) have no form encoding.
-    parser_classes = [parsers.JSONParser]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

@@ -13,7 +13,7 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from claimsbase.models import TrackedModel
+from claimsbase.models import NOTE_MAX_LENGTH, LimitedTextField, TrackedModel, not_in_future
 from sources.querysets import ExcerptQuerySet, OutletQuerySet, SourceQuerySet
 
 # Query parameters that only track the reader; two URLs differing only in
@@ -55,6 +55,25 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
 
 
+# A host name as DNS spells it (after IDNA encoding): dot-separated labels of
+# letters, digits and inner hyphens, ending in an alphabetic or IDNA top-level label.
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+HOST_NAME = re.compile(rf"^(?:{_LABEL}\.)+(?:[a-z]{{2,63}}|xn--[a-z0-9-]{{1,59}})$")
+
+
+def validate_host_name(value: str) -> None:
+    """An outlet's domain is a host name (novinite.com), never a URL or script text."""
+    try:
+        ascii_name = value.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        ascii_name = ""
+    if len(ascii_name) > 253 or not HOST_NAME.match(ascii_name):
+        raise ValidationError(
+            'Give a host name such as novinite.com, without "https://" or a path.',
+            code="invalid_domain",
+        )
+
+
 class OutletKind(models.TextChoices):
     NEWS_SITE = "news_site", "News site"
     NEWS_AGENCY = "news_agency", "News agency"
@@ -88,6 +107,7 @@ class Outlet(TrackedModel):
     domain = models.CharField(
         max_length=200,
         blank=True,
+        validators=[validate_host_name],
         help_text="Web domain, e.g. novinite.com, if the outlet has one.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS_SITE)
@@ -103,7 +123,7 @@ class Outlet(TrackedModel):
         default=Reliability.F,
         help_text="Admiralty grade of the outlet's track record (A best, F cannot be judged).",
     )
-    notes = models.TextField(blank=True)
+    notes = LimitedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = OutletQuerySet.as_manager()
     history = HistoricalRecords()
@@ -155,8 +175,8 @@ class Source(TrackedModel):
     language = models.CharField(
         max_length=16, default="en", help_text="Language of the body, as a BCP 47 tag (en, ru, uk)."
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    retrieved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, validators=[not_in_future])
+    retrieved_at = models.DateTimeField(null=True, blank=True, validators=[not_in_future])
     body = models.TextField(
         blank=True, help_text="The full text as published. Excerpts point into it by offset."
     )
@@ -168,7 +188,7 @@ class Source(TrackedModel):
         related_name="cited_by",
         help_text="Sources this one cites or relays, retrieved or not.",
     )
-    notes = models.TextField(blank=True)
+    notes = LimitedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = SourceQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[cites])

@@ -264,6 +264,7 @@ class ClaimViewSet(RecordViewSet):
         operation_id="v1_claims_claimreview_list",
         request=None,
         responses={(200, "application/ld+json"): OpenApiResponse(OpenApiTypes.OBJECT)},
+        filters=True,
     )
     @action(detail=False, methods=["get"], url_path="claimreview", pagination_class=None)
     def claimreview_list(self, request):
@@ -274,7 +275,11 @@ class ClaimViewSet(RecordViewSet):
             {"@context": "https://schema.org", "@graph": graph}, request
         )
 
-    @extend_schema(request=None, responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)})
+    @extend_schema(
+        request=None,
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+        filters=True,
+    )
     @action(detail=False, methods=["get"], url_path="csv", pagination_class=None)
     def csv(self, request):
         """The filtered claims (at most 1000) as CSV, one row per claim."""

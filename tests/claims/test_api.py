@@ -253,11 +253,19 @@ def test_list_leaves_out_merged_claims_and_pages_by_cursor(client):
     assert third.json()["next"] is None
 
 
-@pytest.mark.parametrize("size", ["0", "-1", "ten", ""])
-def test_page_size_that_is_not_a_positive_number_is_a_400(client, size):
+@pytest.mark.parametrize(
+    "size, message",
+    [
+        ("0", "Give a whole number of at least 1."),
+        ("-1", "Give a whole number of at least 1."),
+        ("ten", "Give a whole number of at least 1."),
+        ("", "Give a value, or leave the parameter out."),
+    ],
+)
+def test_page_size_that_is_not_a_positive_number_is_a_400(client, size, message):
     response = client.get(f"/api/v1/claims/?page_size={size}")
     assert_status(response, 400)
-    assert response.json()["errors"] == {"page_size": ["Give a whole number of at least 1."]}
+    assert response.json()["errors"] == {"page_size": [message]}
 
 
 def test_text_and_yes_no_fields_take_their_json_type_only(editor_client):

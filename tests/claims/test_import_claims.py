@@ -63,6 +63,7 @@ def test_a_file_is_imported_and_a_second_run_skips_it(world, editor, tmp_path):
     "bad, message",
     [
         ("{not json", "line 2: not JSON: Expecting property name enclosed in double quotes"),
+        ("[" * 100_000, "line 2: JSON nested deeper than 100 levels."),
         ({"statement": 12}, "line 2: statement: Not a valid string."),
         ("claimant", 'line 2: claimant: Invalid pk "0" - object does not exist.'),
         ("source", 'line 2: appearances.0.source: Invalid pk "0" - object does not exist.'),

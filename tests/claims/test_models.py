@@ -418,3 +418,69 @@ def test_a_claim_reads_its_relations_from_its_own_side(db):
         ("supports", [(claim.relations_out.get(), welcome)]),
     ]
     assert claim.counter_claims() == [fighting]
+
+
+# --- bounds on what one row may hold -------------------------------------------
+
+
+def test_a_statement_longer_than_two_thousand_characters_is_refused(db):
+    claim = ClaimFactory.build(claimant=ActorFactory(), statement="x" * 2001)
+    message = "Ensure this value has at most 2000 characters (it has 2001)."
+    with refused(Claim, message, field="statement"):
+        claim.full_clean()
+    ClaimFactory.build(claimant=claim.claimant, statement="x" * 2000).full_clean()
+
+
+def test_notes_and_rationales_have_maximum_lengths(db):
+    claim = ClaimFactory()
+    relation = ClaimRelationFactory.build(from_claim=claim, to_claim=ClaimFactory())
+    relation.note = "x" * 10_001
+    with pytest.raises(ValidationError) as info:
+        relation.full_clean()
+    assert "note" in info.value.message_dict
+    assessment = Assessment(claim=claim, status="false", rationale="x" * 20_001)
+    with pytest.raises(ValidationError) as info:
+        assessment.full_clean()
+    assert "rationale" in info.value.message_dict
+
+
+def test_a_claim_asserted_in_the_future_is_refused_but_tomorrow_is_allowed(db):
+    today = datetime.date.today()
+    claim = ClaimFactory.build(claimant=ActorFactory(), asserted_on=datetime.date(9999, 12, 31))
+    message = "This date is in the future; give the day it happened."
+    with refused(Claim, message, field="asserted_on"):
+        claim.full_clean()
+    claim.asserted_on = today + datetime.timedelta(days=1)  # a time zone ahead of the server
+    claim.full_clean()
+
+
+def test_a_claim_may_be_about_the_coming_years_but_not_centuries_ahead(db):
+    next_decade = datetime.date(datetime.date.today().year + 10, 1, 1)
+    claim = ClaimFactory.build(claimant=ActorFactory(), period_end=next_decade)
+    claim.full_clean()
+    claim.period_end = datetime.date(9999, 12, 31)
+    message = "This date is more than a hundred years ahead; check the year."
+    with refused(Claim, message, field="period_end"):
+        claim.full_clean()
+
+
+def test_a_role_ending_in_year_9999_is_refused(db):
+    role = ActorRoleFactory.build(actor=ActorFactory(), end=datetime.date(9999, 12, 31))
+    with pytest.raises(ValidationError) as info:
+        role.full_clean()
+    assert "end" in info.value.message_dict
+
+
+@pytest.mark.parametrize("unit", ["km**99999", "km**4", "m**0.5", "km*m*cm*mm"])
+def test_a_unit_raised_to_an_absurd_power_is_refused_with_a_message(db, unit):
+    quantity = QuantityFactory.build(claim=ClaimFactory(), value=Decimal(1), unit=unit)
+    message = f"“{unit}” is not a unit a claim measures in: whole powers up to 3 only (km², m³)."
+    with refused(Quantity, message, field="unit"):
+        quantity.full_clean()
+
+
+def test_a_number_that_vanishes_in_the_canonical_unit_is_refused(db):
+    quantity = QuantityFactory.build(claim=ClaimFactory(), value=Decimal(5), unit="nanometre")
+    message = "This number is too small to keep in km, to six decimal places."
+    with refused(Quantity, message, field="value"):
+        quantity.full_clean()

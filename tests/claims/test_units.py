@@ -141,3 +141,14 @@ def test_a_value_that_is_not_a_convertible_number_is_a_clear_error(db, value, un
     quantity = QuantityFactory.build(claim=QuantityFactory().claim, value=value, unit=unit)
     with refused(Quantity, message, field="value"):
         quantity.full_clean()
+
+
+@pytest.mark.parametrize("unit", ["km**99999", "km ** 1e9", "km**4", "m**0.5", "percent**9"])
+def test_units_raised_beyond_the_third_power_are_not_units(unit):
+    with pytest.raises(units.UnitTooComplex):
+        units.normalise(Decimal(1), None, unit)
+
+
+@pytest.mark.parametrize("unit, symbol", [("km**3", "m³"), ("1/km", "1 / kilometer")])
+def test_cubes_and_inverses_are_units(unit, symbol):
+    assert units.canonical_symbol(unit) == symbol

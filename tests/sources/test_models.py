@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from sources.models import Excerpt, Outlet, Source, content_hash, normalize_url
 from sources.services import source_ingest
@@ -145,3 +148,42 @@ def test_excerpt_records_its_context(db):
 def test_excerpt_str_shortens_long_quotes(db):
     excerpt = ExcerptFactory.build(exact="x" * 100)
     assert str(excerpt) == "“" + "x" * 77 + "…”"
+
+
+# --- bounds on what one row may hold -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "domain", ["javascript:alert(1)", "https://novinite.com", "novinite.com/news", "localhost"]
+)
+def test_an_outlet_domain_that_is_not_a_host_name_is_refused(db, domain):
+    outlet = OutletFactory.build(domain=domain)
+    message = 'Give a host name such as novinite.com, without "https://" or a path.'
+    with refused(Outlet, message, field="domain"):
+        outlet.full_clean()
+
+
+@pytest.mark.parametrize("domain", ["novinite.com", "t.me", "bbc.co.uk", "münchen.de", ""])
+def test_host_names_and_no_domain_are_accepted(db, domain):
+    OutletFactory.build(domain=domain).full_clean()
+
+
+def test_a_source_published_on_9999_12_31_is_refused(db):
+    source = SourceFactory.build(
+        outlet=OutletFactory(), published_at=datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+    )
+    message = "This date is in the future; give the day it happened."
+    with refused(Source, message, field="published_at"):
+        source.full_clean()
+
+
+def test_a_source_published_an_hour_ahead_of_the_server_clock_is_accepted(db):
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    SourceFactory.build(outlet=OutletFactory(), published_at=soon, retrieved_at=soon).full_clean()
+
+
+def test_notes_longer_than_ten_thousand_characters_are_refused(db):
+    outlet = OutletFactory.build(notes="x" * 10_001)
+    message = "Ensure this value has at most 10000 characters (it has 10001)."
+    with refused(Outlet, message, field="notes"):
+        outlet.full_clean()

@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.bulk import BatchRefused, RowError, claims_check, claims_import
+from claimsbase.api import MAX_JSON_DEPTH, json_too_deep
 from claimsbase.permissions import can
 
 # A batch is one INSERT per table; beyond this the statements grow unwieldy.
@@ -99,13 +100,20 @@ class Command(BaseCommand):
     ) -> tuple[int, int, list[tuple[int, str]]]:
         """Write one batch: (claims written, lines skipped, refused (line, message) pairs)."""
         rows, numbers, refused = [], [], []
+        too_deep = f"JSON nested deeper than {MAX_JSON_DEPTH} levels."
         for number, text in batch:
             try:
-                rows.append(json.loads(text))
+                row = json.loads(text)
             except json.JSONDecodeError as error:
                 refused.append((number, f"not JSON: {error.msg} (column {error.colno})."))
+            except RecursionError:
+                refused.append((number, too_deep))
             else:
-                numbers.append(number)
+                if json_too_deep(row):
+                    refused.append((number, too_deep))
+                else:
+                    rows.append(row)
+                    numbers.append(number)
         if refused:
             # The batch is not written; still name every other bad line in it.
             problems = claims_check(rows=rows, source_system=source_system)
