@@ -194,6 +194,15 @@ class AssessmentQuerySet(models.QuerySet):
             )
         )
 
+    def for_feed(self, claims: models.QuerySet) -> AssessmentQuerySet:
+        """Judgements of ``claims`` as feed entries show them (the Atom feeds): newest
+        first, with the claim, its claimant and the assessor joined, in one query."""
+        return (
+            self.filter(claim__in=claims.order_by().values("pk"))
+            .select_related("claim__claimant", "assessed_by")
+            .order_by("-assessed_at", "-id")
+        )
+
     def for_history(self) -> AssessmentQuerySet:
         """A claim's judgements as its admin page lists them: newest first, with the assessor."""
         return self.select_related("assessed_by")
@@ -446,6 +455,26 @@ class ClaimQuerySet(models.QuerySet):
                 ),
             )
         )
+
+    def for_export(self) -> ClaimQuerySet:
+        """Claim rows as the spreadsheet exports write them (CSV, xlsx): ``for_list()`` plus
+        places, topics and the sources reporting each claim (``export_sources``: titles and
+        URLs, earliest published first, bodies not read), in 6 queries whatever the rows."""
+        appearances = (
+            claims_models.Appearance.objects.select_related("source")
+            .defer("source__body")
+            .order_by("source__published_at", "id")
+        )
+        return self.for_list().prefetch_related(
+            Prefetch("places", queryset=claims_models.Place.objects.only("id", "name")),
+            Prefetch("topics", queryset=claims_models.Topic.objects.only("id", "name")),
+            Prefetch("appearances", queryset=appearances, to_attr="export_appearances"),
+        )
+
+    def for_feed(self) -> ClaimQuerySet:
+        """Claims as a feed entry shows them (the Atom feeds): the claimant joined, newest
+        recorded first (ids grow with time, so the primary key index serves the order)."""
+        return self.active().select_related("claimant").order_by("-pk")
 
     def for_detail(self) -> ClaimQuerySet:
         """Everything the claim endpoints (list and detail) and exports show, in a fixed number

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, pagination, serializers, status, throttling
 from rest_framework.settings import api_settings
 
@@ -46,6 +47,12 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+@extend_schema_serializer(
+    description=(
+        "Every refusal, whatever the endpoint and status, has this shape: test `status` "
+        "or `code`, show `detail` to people, and read `errors` for the messages per field."
+    )
+)
 class ErrorSerializer(serializers.Serializer):
     """The shape of every error answer."""
 

@@ -213,7 +213,7 @@ def test_claimreview_of_one_seed_claim(seed, client):
 def test_csv_of_the_seed(seed, client):
     response = client.get("/api/v1/claims/csv/?q=Gerasimov")
     assert_status(response, 200)
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert list(rows[0])[:5] == ["id", "statement", "claimant_id", "claimant", "status"]
     regained = next(row for row in rows if "24 settlements" in row["statement"])
     assert regained["claimant"] == "Valery Gerasimov"
