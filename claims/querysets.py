@@ -588,6 +588,23 @@ class ClaimQuerySet(models.QuerySet):
         return claims_models.Place.objects.select_related("parent")
 
 
+def feed_entries(
+    claims: ClaimQuerySet, limit: int
+) -> list[tuple[datetime.datetime, object, object]]:
+    """What changed among ``claims``, newest first: ``(when, claim, assessment)`` for each
+    claim recorded (``assessment`` None) and each assessment made, the latest ``limit``.
+
+    Two queries whatever the number of claims: the latest ``limit`` claims recorded
+    and the latest ``limit`` assessments of any of them, merged in Python.
+    """
+    recorded = [(claim.created_at, claim, None) for claim in claims.for_feed()[:limit]]
+    judged = [
+        (assessment.assessed_at, assessment.claim, assessment)
+        for assessment in claims_models.Assessment.objects.for_feed(claims)[:limit]
+    ]
+    return sorted(recorded + judged, key=lambda entry: entry[0], reverse=True)[:limit]
+
+
 def audit_trail(record, limit: int = 50) -> list:
     """The latest ``limit`` history rows of ``record``, newest first, each with ``changes``.
 
