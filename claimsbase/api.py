@@ -183,6 +183,14 @@ class CursorPagination(pagination.CursorPagination):
             )
         return super().get_page_size(request)
 
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        for link, cursor in (("next", "cD0yMDI1LTAzLTEy"), ("previous", "cj0xJnA9MjAyNS0wMy0xMg")):
+            paginated["properties"][link]["example"] = (
+                f"https://claims.example.org/api/v1/claims/?cursor={cursor}"
+            )
+        return paginated
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

@@ -292,8 +292,8 @@ CLAIM_EXAMPLES = [
 ]
 CLAIM_LIST_EXAMPLES = [
     OpenApiExample(
-        "A page of claims",
-        value={"next": None, "previous": None, "results": [CLAIM_ROW_EXAMPLE]},
+        "A claim in a page of claims",
+        value=CLAIM_ROW_EXAMPLE,  # wrapped in a page by the schema generator
         response_only=True,
     ),
 ]
