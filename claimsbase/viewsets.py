@@ -224,9 +224,9 @@ def record_docs(
         list=extend_schema(
             summary=f"List {plural}",
             description=describe(
-                f"{about} Narrow the list with the query parameters below; `?q=` searches.",
-                "Pages come newest first unless `ordering` says otherwise; follow `next` for "
-                "the next page (`page_size` up to 200).",
+                f"{about} Narrow the list with the query parameters below.",
+                "Rows come newest recorded first unless `ordering` says otherwise; follow "
+                "`next` for the next page (`page_size` up to 200).",
                 READ_ROLE,
                 example("GET", list_example or path),
             ),

@@ -141,12 +141,13 @@ def _write_schema(write, read, create_code=201):
     plural="actors",
     path="/api/v1/actors/",
     about="People, organisations, governments and units that make claims or are their "
-    "subject; a name is found by its aliases and similar spellings too.",
+    "subject. `q` finds a name by its aliases and similar spellings too.",
     list_example="/api/v1/actors/?q=Gerasimov&kind=person",
     create_body='{"name": "Oleksandr Syrskyi", "kind": "person", '
     '"description": "Commander-in-Chief of the Armed Forces of Ukraine"}',
     edit_body='{"description": "Chief of the General Staff"}',
-    delete_note="Refused with 409 while a claim names the actor as its claimant.",
+    delete_note="Refused with 409 while a claim names the actor as its claimant, or "
+    "members, roles or attribution chains refer to it.",
 )
 @_write_schema(ActorWriteSerializer, ActorDetailSerializer)
 class ActorViewSet(RecordViewSet):
@@ -167,12 +168,13 @@ class ActorViewSet(RecordViewSet):
     singular="place",
     plural="places",
     path="/api/v1/places/",
-    about="Countries, regions, settlements and facilities, each inside its parent; a "
-    "name is found by its aliases and similar spellings too.",
+    about="Countries, regions, settlements and facilities, each inside its parent. `q` "
+    "finds a name by its aliases and similar spellings too; `within` takes a place and "
+    "everything inside it.",
     list_example="/api/v1/places/?q=Kursk&kind=region",
     create_body='{"name": "Sudzha", "kind": "settlement", "parent": 7}',
     edit_body='{"latitude": "51.19", "longitude": "35.27"}',
-    delete_note="Refused with 409 while places inside it or claims refer to it.",
+    delete_note="Refused with 409 while places inside it are recorded; claims about it lose it.",
 )
 @_write_schema(PlaceWriteSerializer, PlaceDetailSerializer)
 class PlaceViewSet(RecordViewSet):
@@ -194,10 +196,11 @@ class PlaceViewSet(RecordViewSet):
     plural="topics",
     path="/api/v1/topics/",
     about="Threads that group claims (the Kursk incursion, the Jeddah talks), each with "
-    "its number of claims.",
+    "its number of claims. `q` finds words of the name or description.",
     list_example="/api/v1/topics/?q=Kursk",
     create_body='{"name": "Jeddah ceasefire talks", "description": "Talks in Saudi Arabia."}',
     edit_body='{"description": "US–Ukraine talks in Jeddah, March 2025."}',
+    delete_note="Its claims stay, without this topic.",
 )
 @_write_schema(TopicWriteSerializer, TopicSerializer)
 class TopicViewSet(RecordViewSet):
@@ -323,9 +326,10 @@ SPREADSHEET_NOTE = (
     list=extend_schema(
         summary="List claims",
         description=describe(
-            "Claims, newest asserted first, as lean rows: statement, claimant, the status "
-            "and grade shown, quantities, the assessment behind the status, counts, and "
-            "`url`, the complete claim. Filter by status, claimant, actor, place (places "
+            "Claims as lean rows: statement, claimant, the status and grade shown, "
+            "quantities, the assessment behind the status, counts, and `url`, the complete "
+            "claim. Rows come newest recorded first (a search with `q`: best match first) "
+            "unless `ordering` says otherwise. Filter by status, claimant, actor, place (places "
             "inside it count), topic, outlet, source, dates, counter-claims, units and "
             "words (`q`); with `as_of=YYYY-MM-DD` every claim shows the status it had "
             "at the end of that day and claims reported later are left out.",
@@ -395,7 +399,8 @@ SPREADSHEET_NOTE = (
         summary="Delete a claim",
         description=describe(
             "Deletes the claim with its appearances, quantities, relations and "
-            "assessments. A duplicate is better merged into the claim it repeats "
+            "assessments; refused with 409 while duplicates merged into it refer to it. "
+            "A duplicate is better merged into the claim it repeats "
             "(`POST /api/v1/claims/{id}/merge/`), which keeps its sources. Send `If-Match` "
             "with the `ETag` you read.",
             ROLE["editor"],

@@ -28,7 +28,8 @@ from sources.models import Outlet, Source
     plural="outlets",
     path="/api/v1/outlets/",
     about="Publishers and channels (news sites, agencies, governments, militaries, NGOs, "
-    "social media) with their Admiralty reliability grade (A–F) and number of sources.",
+    "social media) with their Admiralty reliability grade (A–F) and number of sources. "
+    "`q` finds words of the name or the domain.",
     list_example="/api/v1/outlets/?kind=news_agency&state_affiliated=true",
     create_body='{"name": "TASS", "kind": "news_agency", "country": "RU", '
     '"state_affiliated": true, "reliability": "D"}',
@@ -53,7 +54,8 @@ class OutletViewSet(RecordViewSet):
     plural="sources",
     path="/api/v1/sources/",
     about="Documents (articles, statements, transcripts, posts) with their outlet, URL and "
-    "dates; lists leave out the full text, which a single source includes.",
+    "dates; lists leave out the full text, which a single source includes. `q` finds "
+    "words of the title and text.",
     list_example="/api/v1/sources/?outlet=2&q=Kursk",
     create_body='{"outlet": 2, "title": "Gerasimov reports gains in Kursk region", '
     '"url": "https://www.novinite.com/articles/231234", '
