@@ -191,7 +191,7 @@ ROLE = {
 }
 VERSIONED = (
     "Send `If-Match` with the `ETag` you read: if the record changed meanwhile, "
-    "the edit is refused with 412 and nothing changes."
+    "the request is refused with 412 and nothing changes."
 )
 
 
@@ -220,6 +220,7 @@ def record_docs(
     """Summaries and descriptions of a record viewset's list, detail, create, edit and
     delete operations, in one voice; ``path`` is the list's path (``/api/v1/actors/``)."""
     one = f"{path}42/"
+    a = "an" if singular[0] in "aeiou" else "a"
     return extend_schema_view(
         list=extend_schema(
             summary=f"List {plural}",
@@ -241,7 +242,7 @@ def record_docs(
             ),
         ),
         create=extend_schema(
-            summary=f"Create a {singular}",
+            summary=f"Create {a} {singular}",
             description=describe(
                 f"Records a new {singular} and answers with it (201). Unknown fields are "
                 "refused with 400, as is a value of the wrong JSON type.",
@@ -250,7 +251,7 @@ def record_docs(
             ),
         ),
         update=extend_schema(
-            summary=f"Replace a {singular}",
+            summary=f"Replace {a} {singular}",
             description=describe(
                 f"Sets the {singular}'s fields to the body; every required field must be "
                 f"sent. {VERSIONED}",
@@ -259,7 +260,7 @@ def record_docs(
             ),
         ),
         partial_update=extend_schema(
-            summary=f"Edit a {singular}",
+            summary=f"Edit {a} {singular}",
             description=describe(
                 f"Changes only the fields sent. {VERSIONED}",
                 ROLE[writer],
@@ -267,7 +268,7 @@ def record_docs(
             ),
         ),
         destroy=extend_schema(
-            summary=f"Delete a {singular}",
+            summary=f"Delete {a} {singular}",
             description=describe(
                 f"Deletes the {singular}. {delete_note} {VERSIONED}",
                 ROLE[writer],

@@ -83,6 +83,19 @@ def test_claim_feed_takes_the_list_pages_filters(client):
     assert links["self"] == f"http://testserver/claims/feed/?status=disputed&topic={topic.pk}"
 
 
+def test_claim_feed_of_a_search(client):
+    found = ClaimFactory(statement="Forces regained settlements near Sudzha.")
+    assess(found, "disputed")
+    ClaimFactory(statement="Talks in Jeddah ended.")
+
+    feed = parse(client.get("/claims/feed/?q=Sudzha"))
+
+    assert {entry["link"].split("#")[0] for entry in entries(feed)} == {
+        f"http://testserver/claims/{found.pk}/"
+    }
+    assert len(entries(feed)) == 2
+
+
 def test_claim_feed_with_an_invalid_filter_is_a_400(client):
     response = client.get("/claims/feed/?claimant=999999999&as_of=someday")
 
