@@ -204,6 +204,15 @@ class AssessmentQuerySet(models.QuerySet):
             )
         )
 
+    def for_feed(self, claims: models.QuerySet) -> AssessmentQuerySet:
+        """Judgements of ``claims`` as feed entries show them (the Atom feeds): newest
+        first, with the claim, its claimant and the assessor joined, in one query."""
+        return (
+            self.filter(claim__in=claims.order_by().values("pk"))
+            .select_related("claim__claimant", "assessed_by")
+            .order_by("-assessed_at", "-id")
+        )
+
     def for_history(self) -> AssessmentQuerySet:
         """A claim's judgements as its admin page lists them: newest first, with the assessor."""
         return self.select_related("assessed_by")
@@ -457,6 +466,26 @@ class ClaimQuerySet(models.QuerySet):
             )
         )
 
+    def for_export(self) -> ClaimQuerySet:
+        """Claim rows as the spreadsheet exports write them (CSV, xlsx): ``for_list()`` plus
+        places, topics and the sources reporting each claim (``export_sources``: titles and
+        URLs, earliest published first, bodies not read), in 6 queries whatever the rows."""
+        appearances = (
+            claims_models.Appearance.objects.select_related("source")
+            .defer("source__body")
+            .order_by("source__published_at", "id")
+        )
+        return self.for_list().prefetch_related(
+            Prefetch("places", queryset=claims_models.Place.objects.only("id", "name")),
+            Prefetch("topics", queryset=claims_models.Topic.objects.only("id", "name")),
+            Prefetch("appearances", queryset=appearances, to_attr="export_appearances"),
+        )
+
+    def for_feed(self) -> ClaimQuerySet:
+        """Claims as a feed entry shows them (the Atom feeds): the claimant joined, newest
+        recorded first (ids grow with time, so the primary key index serves the order)."""
+        return self.active().select_related("claimant").order_by("-pk")
+
     def for_detail(self) -> ClaimQuerySet:
         """Everything the claim endpoints (list and detail) and exports show, in a fixed number
         of queries: appearances with their chains, quantities, relations both ways,
@@ -567,6 +596,23 @@ class ClaimQuerySet(models.QuerySet):
     def _places():
 
         return claims_models.Place.objects.select_related("parent")
+
+
+def feed_entries(
+    claims: ClaimQuerySet, limit: int
+) -> list[tuple[datetime.datetime, object, object]]:
+    """What changed among ``claims``, newest first: ``(when, claim, assessment)`` for each
+    claim recorded (``assessment`` None) and each assessment made, the latest ``limit``.
+
+    Two queries whatever the number of claims: the latest ``limit`` claims recorded
+    and the latest ``limit`` assessments of any of them, merged in Python.
+    """
+    recorded = [(claim.created_at, claim, None) for claim in claims.for_feed()[:limit]]
+    judged = [
+        (assessment.assessed_at, assessment.claim, assessment)
+        for assessment in claims_models.Assessment.objects.for_feed(claims)[:limit]
+    ]
+    return sorted(recorded + judged, key=lambda entry: entry[0], reverse=True)[:limit]
 
 
 def audit_trail(record, limit: int = 50) -> list:

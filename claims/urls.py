@@ -1,11 +1,12 @@
 from django.urls import path
 
-from claims import views
+from claims import feeds, views
 
 app_name = "claims"
 
 urlpatterns = [
     path("", views.claim_list, name="claim_list"),
+    path("feed/", feeds.claim_feed, name="claim_feed"),
     path("compare/", views.claim_compare, name="claim_compare"),
     path("search.json", views.claim_search, name="claim_search"),
     path("<int:pk>/", views.claim_detail, name="claim_detail"),
@@ -13,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/link/", views.claim_link_view, name="claim_link"),
     path("<int:pk>/evidence/", views.evidence_add_view, name="evidence_add"),
     path("actors/<int:pk>/", views.actor_detail, name="actor_detail"),
+    path("actors/<int:pk>/feed/", feeds.actor_feed, name="actor_feed"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),
+    path("places/<int:pk>/feed/", feeds.place_feed, name="place_feed"),
     path("topics/<int:pk>/", views.topic_detail, name="topic_detail"),
+    path("topics/<int:pk>/feed/", feeds.topic_feed, name="topic_feed"),
 ]

@@ -11,10 +11,12 @@ from typing import Any
 
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, TemplateView, View
 
 from claims import charts
+from claims.feeds import list_feed_url
 from claims.filters import ClaimFilterSet
 from claims.forms import AssessmentWithEvidenceForm, ClaimCompareForm, ClaimLinkForm, EvidenceForm
 from claims.models import Actor, Claim, Place, Topic
@@ -49,6 +51,12 @@ class ClaimListView(FilteredListView):
 
     def get_base_queryset(self):
         return Claim.objects.for_list()
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        # The feed follows the same filters as the page.
+        return super().get_context_data(
+            feed_url=list_feed_url(self.request), feed_title="Claims matching these filters"
+        )
 
 
 class ClaimDetailView(ReadPermissionMixin, DetailView):
@@ -219,6 +227,8 @@ class ActorDetailView(ReadPermissionMixin, DetailView):
             claims_made_count=sum(entry["count"] for entry, _ in by_status),
             claims_shown=ACTOR_CLAIMS_SHOWN,
             claims_about=Claim.objects.for_list().about_actor(actor)[:100],
+            feed_url=reverse("claims:actor_feed", args=[actor.pk]),
+            feed_title=f"Claims by or about {actor.name}",
             **kwargs,
         )
 
@@ -235,6 +245,8 @@ class PlaceDetailView(ReadPermissionMixin, DetailView):
             page_obj=keyset_page(
                 self.request, Claim.objects.for_list().about_place(place), ordering="-asserted_on"
             ),
+            feed_url=reverse("claims:place_feed", args=[place.pk]),
+            feed_title=f"Claims about {place.name}",
             **kwargs,
         )
 
@@ -262,6 +274,8 @@ class TopicDetailView(ReadPermissionMixin, DetailView):
             measures=measures,
             measure=measure,
             chart=charts.chart(charted, measure) if measure else None,
+            feed_url=reverse("claims:topic_feed", args=[topic.pk]),
+            feed_title=f"Claims in {topic.name}",
             **kwargs,
         )
 

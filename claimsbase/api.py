@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, pagination, parsers, serializers, status, throttling
 from rest_framework.settings import api_settings
 
@@ -103,6 +104,12 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
+@extend_schema_serializer(
+    description=(
+        "Every refusal, whatever the endpoint and status, has this shape: test `status` "
+        "or `code`, show `detail` to people, and read `errors` for the messages per field."
+    )
+)
 class ErrorSerializer(serializers.Serializer):
     """The shape of every error answer."""
 
@@ -250,6 +257,14 @@ class CursorPagination(pagination.CursorPagination):
                 {self.page_size_query_param: ["Give a whole number of at least 1."]}
             )
         return super().get_page_size(request)
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        for link, cursor in (("next", "cD0yMDI1LTAzLTEy"), ("previous", "cj0xJnA9MjAyNS0wMy0xMg")):
+            paginated["properties"][link]["example"] = (
+                f"https://claims.example.org/api/v1/claims/?cursor={cursor}"
+            )
+        return paginated
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

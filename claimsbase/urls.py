@@ -19,6 +19,7 @@ urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", viewsets.ApiRootView.as_view(), name="api_root"),
     path("api/v1/", include("claims.api.urls")),
     path("api/v1/", include("sources.api.urls")),
     path("api/v1/", include((tokens.urls, "tokens-api"))),

@@ -15,6 +15,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.views.generic import FormView, ListView, TemplateView
 
 from claims.models import Assessment, Claim, Topic
@@ -145,6 +146,8 @@ class HomeView(ReadPermissionMixin, TemplateView):
             contested=Claim.objects.for_list().most_contested(8),
             recent_assessments=Assessment.objects.for_list()[:8],
             topics=cache.get_or_set("home:topics", self.busiest_topics, HOME_COUNTS_SECONDS),
+            feed_url=reverse("claims:claim_feed"),
+            feed_title="All claims",
             **kwargs,
         )
 

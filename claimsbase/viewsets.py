@@ -6,13 +6,25 @@ itself is still loading, so that module must not import views.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from knox import auth as knox_auth
 from knox.models import AuthToken
 from rest_framework import authentication, serializers, status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from claimsbase import services
 from claimsbase.api import ErrorSerializer, etag_for, expected_version
@@ -41,6 +53,13 @@ ETAG = OpenApiParameter(
 
 class ClaimsbaseAutoSchema(AutoSchema):
     """drf-spectacular schema with the error answers and If-Match every client needs to know."""
+
+    def get_tags(self):
+        # One group per resource (/api/v1/claims/… → "claims"), as the API root lists them.
+        segments = [part for part in self.path.split("/") if part]
+        if segments[:2] == ["api", "v1"] and len(segments) > 2:
+            return [segments[2]]
+        return ["api"]
 
     def get_auth(self):
         auths = super().get_auth()
@@ -82,12 +101,35 @@ class ClaimsbaseAutoSchema(AutoSchema):
             codes = {**codes, **EDIT_ERRORS}
         for code, description in codes.items():
             if code not in responses:
-                error = self._get_response_for_code(ErrorSerializer, code)
-                responses[code] = {**error, "description": description}
+                responses[code] = self._error_response(code, description).ref
         return responses
 
+    def _error_response(self, code: str, description: str) -> ResolvedComponent:
+        """The answer with status ``code``, defined once under ``components/responses``
+        (named for its status: ``NotFound``, ``PreconditionFailed``…) and referenced by
+        every operation that can give it."""
+        error = self.resolve_serializer(ErrorSerializer, "response")
+        component = ResolvedComponent(
+            name=HTTPStatus(int(code)).phrase.title().replace(" ", "").replace("-", ""),
+            type=ResolvedComponent.RESPONSE,
+            object=f"error-{code}",
+            schema={
+                "description": description,
+                "content": {
+                    "application/json": {
+                        "schema": error.ref,
+                        "example": _error_example(code, description),
+                    }
+                },
+            },
+        )
+        self.registry.register_on_missing(component)
+        return component
 
-# Every answer an operation can give besides its success, all in ErrorSerializer's shape.
+
+# Every answer an operation can give besides its success, all in ErrorSerializer's
+# shape; each is one component (ClaimsbaseAutoSchema._error_response). A new status
+# is one more entry here.
 READ_ERRORS = {
     "400": (
         "A parameter or field is invalid, or a query parameter is unknown; "
@@ -98,10 +140,13 @@ READ_ERRORS = {
     "404": "No such record or endpoint.",
     "405": "This method is not allowed here.",
     "406": "The Accept header names no format this endpoint answers in.",
-    "429": "Too many requests; retry after the time given in Retry-After.",
+    "429": "Too many requests; retry after the number of seconds given in Retry-After.",
 }
 WRITE_ERRORS = {
-    "409": "Conflicts with what is recorded (a duplicate, or records still refer to this one).",
+    "409": (
+        "Conflicts with what is recorded (a duplicate, or records still refer to this one); "
+        "nothing was changed."
+    ),
     "412": "If-Match names a version that is no longer current; nothing was changed.",
     "413": "The body is larger than the site accepts (DATA_UPLOAD_MAX_MEMORY_SIZE).",
     "415": "The body is not JSON.",
@@ -110,6 +155,140 @@ WRITE_ERRORS = {
 EDIT_ERRORS = {
     "428": "If-Match is missing: send the ETag a GET of this record answered; nothing was changed.",
 }
+# The ``code`` each status carries in its example (claimsbase.api.exception_handler).
+ERROR_CODES = {
+    "400": "invalid",
+    "401": "not_authenticated",
+    "403": "permission_denied",
+    "404": "not_found",
+    "405": "method_not_allowed",
+    "406": "not_acceptable",
+    "409": "conflict",
+    "412": "stale_version",
+    "413": "too_large",
+    "415": "unsupported_media_type",
+    "428": "precondition_required",
+    "429": "throttled",
+}
+
+
+def _error_example(code: str, description: str) -> dict:
+    phrase = HTTPStatus(int(code)).phrase
+    errors = (
+        {"quantities.0.unit": ["“furlongs” is not a unit claimsbase knows."]}
+        if code == "400"
+        else {}
+    )
+    return {
+        "status": int(code),
+        "code": ERROR_CODES.get(code, phrase.lower().replace(" ", "_").replace("-", "_")),
+        "detail": description.split(";")[0].rstrip("."),
+        "errors": errors,
+    }
+
+
+# --- documentation of the operations ------------------------------------------
+#
+# Operation summaries and descriptions are written here for script authors, never
+# taken from docstrings (SPECTACULAR_SETTINGS["DISABLE_DOCSTRING_DESCRIPTIONS"]):
+# docstrings are for the people who change the code.
+
+READ_ROLE = (
+    "**Who:** anyone while reading is open (the default); when the site closes reading, "
+    "any signed-in user."
+)
+ROLE = {
+    "editor": "**Who:** a user with the *editor* role.",
+    "analyst": "**Who:** a user with the *analyst* or *editor* role.",
+    "signed_in": "**Who:** any signed-in user (HTTP Basic with your password, or a token).",
+}
+VERSIONED = (
+    "Send `If-Match` with the `ETag` you read: if the record changed meanwhile, "
+    "the request is refused with 412 and nothing changes."
+)
+
+
+def example(method: str, path: str, body: str = "") -> str:
+    """A request written out for a description: ``GET /api/v1/…`` and its JSON body."""
+    request = f"{method} {path}"
+    return f"**Example:**\n\n```\n{request}\n{body}\n```" if body else f"**Example:** `{request}`"
+
+
+def describe(*parts: str) -> str:
+    return "\n\n".join(part for part in parts if part)
+
+
+def record_docs(
+    *,
+    singular: str,
+    plural: str,
+    path: str,
+    about: str,
+    writer: str = "editor",
+    list_example: str = "",
+    create_body: str = "",
+    edit_body: str = "",
+    delete_note: str = "Refused with 409 while other records still refer to it.",
+):
+    """Summaries and descriptions of a record viewset's list, detail, create, edit and
+    delete operations, in one voice; ``path`` is the list's path (``/api/v1/actors/``)."""
+    one = f"{path}42/"
+    a = "an" if singular[0] in "aeiou" else "a"
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List {plural}",
+            description=describe(
+                f"{about} Narrow the list with the query parameters below.",
+                "Rows come newest recorded first unless `ordering` says otherwise; follow "
+                "`next` for the next page (`page_size` up to 200).",
+                READ_ROLE,
+                example("GET", list_example or path),
+            ),
+        ),
+        retrieve=extend_schema(
+            summary=f"Get one {singular}",
+            description=describe(
+                f"One {singular}, complete. The `ETag` header is its version: send it back "
+                "as `If-Match` when you edit it.",
+                READ_ROLE,
+                example("GET", one),
+            ),
+        ),
+        create=extend_schema(
+            summary=f"Create {a} {singular}",
+            description=describe(
+                f"Records a new {singular} and answers with it (201). Unknown fields are "
+                "refused with 400, as is a value of the wrong JSON type.",
+                ROLE[writer],
+                example("POST", path, create_body),
+            ),
+        ),
+        update=extend_schema(
+            summary=f"Replace {a} {singular}",
+            description=describe(
+                f"Sets the {singular}'s fields to the body; every required field must be "
+                f"sent. {VERSIONED}",
+                ROLE[writer],
+                example("PUT", one, create_body),
+            ),
+        ),
+        partial_update=extend_schema(
+            summary=f"Edit {a} {singular}",
+            description=describe(
+                f"Changes only the fields sent. {VERSIONED}",
+                ROLE[writer],
+                example("PATCH", one, edit_body),
+            ),
+        ),
+        destroy=extend_schema(
+            summary=f"Delete {a} {singular}",
+            description=describe(
+                f"Deletes the {singular}. {delete_note} {VERSIONED}",
+                ROLE[writer],
+                example("DELETE", one),
+            ),
+        ),
+    )
 
 
 # --- viewsets ------------------------------------------------------------
@@ -234,19 +413,103 @@ class TokenViewSet(viewsets.ViewSet):
     def _tokens(self):
         return AuthToken.objects.filter(user=self.request.user).order_by("-created")
 
-    @extend_schema(responses=TokenSerializer(many=True))
+    @extend_schema(
+        summary="List your API tokens",
+        description=describe(
+            "The tokens you hold, newest first, each named by its first characters "
+            "(`token_key`); the tokens themselves are never shown again.",
+            ROLE["signed_in"],
+            example("GET", "/api/v1/tokens/"),
+        ),
+        responses=TokenSerializer(many=True),
+    )
     def list(self, request):
         return Response(TokenSerializer(self._tokens(), many=True).data)
 
-    @extend_schema(request=None, responses={201: NewTokenSerializer})
+    @extend_schema(
+        summary="Create an API token",
+        description=describe(
+            "Sign in with your user name and password (HTTP Basic) and get a token; send it "
+            "on every later request as `Authorization: Token <token>`. It is shown only in "
+            "this answer and expires after 90 days unless the site says otherwise.",
+            ROLE["signed_in"],
+            "**Example:** `curl -u editor:password -X POST https://…/api/v1/tokens/`",
+        ),
+        request=None,
+        responses={201: NewTokenSerializer},
+    )
     def create(self, request):
         instance, token = AuthToken.objects.create(user=request.user)
         data = {**TokenSerializer(instance).data, "token": token}
         return Response(data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        summary="Revoke an API token",
+        description=describe(
+            "The token named by its `token_key` stops working at once.",
+            ROLE["signed_in"],
+            example("DELETE", "/api/v1/tokens/abcd1234/"),
+        ),
+        responses={204: None},
+    )
     def destroy(self, request, token_key=None):
         deleted, _ = self._tokens().filter(token_key=token_key).delete()
         if not deleted:
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- the API root ----------------------------------------------------------------
+
+# (name, URL name) of each resource the root lists, in the order a newcomer reads them.
+API_RESOURCES = [
+    ("claims", "claims-api:claim-list"),
+    ("actors", "claims-api:actor-list"),
+    ("places", "claims-api:place-list"),
+    ("topics", "claims-api:topic-list"),
+    ("relations", "claims-api:relation-list"),
+    ("assessments", "claims-api:assessment-list"),
+    ("evidence", "claims-api:evidence-list"),
+    ("outlets", "sources-api:outlet-list"),
+    ("sources", "sources-api:source-list"),
+    ("tokens", "tokens-api:token-list"),
+]
+API_LINKS = [("schema", "api_schema"), ("docs", "api_docs")]
+
+
+class ApiRootView(APIView):
+    """``/api/v1/``: where a script or a person starts browsing the API."""
+
+    permission_classes = [RolePermission]
+
+    @extend_schema(
+        summary="API root: the resources",
+        description=describe(
+            "Every resource of the API by name, with the absolute URL of its list, and "
+            "where the OpenAPI schema (`schema`) and the interactive documentation "
+            "(`docs`) are.",
+            READ_ROLE,
+            example("GET", "/api/v1/"),
+        ),
+        responses=OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            examples=[
+                OpenApiExample(
+                    "The root",
+                    value={
+                        "claims": "https://claims.example.org/api/v1/claims/",
+                        "actors": "https://claims.example.org/api/v1/actors/",
+                        "schema": "https://claims.example.org/api/schema/",
+                        "docs": "https://claims.example.org/api/docs/",
+                    },
+                )
+            ],
+        ),
+    )
+    def get(self, request):
+        return Response(
+            {
+                name: request.build_absolute_uri(reverse(url_name))
+                for name, url_name in [*API_RESOURCES, *API_LINKS]
+            }
+        )

@@ -235,7 +235,213 @@ def test_claimreview_of_one_seed_claim(seed, client):
 def test_csv_of_the_seed(seed, client):
     response = client.get("/api/v1/claims/csv/?q=Gerasimov")
     assert_status(response, 200)
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert list(rows[0])[:5] == ["id", "statement", "claimant_id", "claimant", "status"]
     regained = next(row for row in rows if "24 settlements" in row["statement"])
     assert regained["claimant"] == "Valery Gerasimov"
+
+
+# --- a schema written for script authors ---------------------------------------
+
+
+def _schema() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _operations(schema: dict):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def _project_docstrings() -> set[str]:
+    """The first line of the docstring of every class, function and method of the project,
+    as written for the people who change the code."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    docs: set[str] = set()
+
+    def add(doc: str | None) -> None:
+        if doc:
+            first = inspect.cleandoc(doc).splitlines()[0].strip()
+            if len(first) >= 12:
+                docs.add(first)
+
+    for package_name in ("claimsbase", "claims", "sources"):
+        package = importlib.import_module(package_name)
+        for module_info in pkgutil.walk_packages(package.__path__, f"{package_name}."):
+            if ".migrations." in module_info.name:
+                continue
+            module = importlib.import_module(module_info.name)
+            for _, member in inspect.getmembers(module):
+                if getattr(member, "__module__", None) != module.__name__:
+                    continue
+                add(getattr(member, "__doc__", None) if inspect.isfunction(member) else None)
+                if inspect.isclass(member):
+                    add(member.__dict__.get("__doc__"))
+                    for attribute in member.__dict__.values():
+                        if inspect.isfunction(attribute):
+                            add(attribute.__doc__)
+    return docs
+
+
+def _descriptions(schema: dict):
+    for name, operation in _operations(schema):
+        yield name, operation.get("description", "")
+        for code, response in operation.get("responses", {}).items():
+            yield f"{name} {code}", response.get("description", "")
+    for kind, components in schema["components"].items():
+        for name, component in components.items():
+            yield f"{kind}/{name}", component.get("description", "")
+            for field, field_schema in component.get("properties", {}).items():
+                yield f"{kind}/{name}.{field}", field_schema.get("description", "")
+
+
+def test_every_operation_has_a_summary_and_a_description_for_script_authors():
+    schema = _schema()
+    missing = [
+        name
+        for name, operation in _operations(schema)
+        if not operation.get("summary") or not operation.get("description")
+    ]
+    assert missing == []
+    summaries = [operation["summary"] for _, operation in _operations(schema)]
+    assert len(summaries) == len(set(summaries)), "two operations share a summary"
+    # Each description says who may call it.
+    assert all("**Who:**" in operation["description"] for _, operation in _operations(schema))
+
+
+def test_no_description_comes_from_a_docstring():
+    docstrings = _project_docstrings()
+    assert "Reads through the model's read paths; every write through a service." in docstrings
+    leaked = [
+        (where, description[:60])
+        for where, description in _descriptions(_schema())
+        if description
+        and any(
+            description.startswith(doc) or (len(description) >= 40 and doc[:40] == description[:40])
+            for doc in docstrings
+        )
+    ]
+    assert leaked == []
+
+
+def test_each_error_status_is_one_shared_response_in_the_error_shape():
+    schema = _schema()
+    responses = schema["components"]["responses"]
+    expected = {
+        "400": "BadRequest",
+        "401": "Unauthorized",
+        "403": "Forbidden",
+        "404": "NotFound",
+        "409": "Conflict",
+        "412": "PreconditionFailed",
+        "429": "TooManyRequests",
+    }
+    assert set(expected.values()) <= set(responses)
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == {"status", "code", "detail", "errors"}
+    for name in expected.values():
+        content = responses[name]["content"]["application/json"]
+        assert content["schema"] == {"$ref": "#/components/schemas/Error"}
+        assert set(content["example"]) == {"status", "code", "detail", "errors"}
+    claim_edit = schema["paths"]["/api/v1/claims/{id}/"]["patch"]["responses"]
+    for code, name in expected.items():
+        assert claim_edit[code] == {"$ref": f"#/components/responses/{name}"}
+    claim_read = schema["paths"]["/api/v1/claims/{id}/"]["get"]["responses"]
+    assert "412" not in claim_read and claim_read["404"]["$ref"].endswith("/NotFound")
+
+
+def test_a_new_error_status_is_one_entry(monkeypatch):
+    from claimsbase import viewsets
+
+    monkeypatch.setitem(viewsets.WRITE_ERRORS, "428", "Send If-Match with the ETag you read.")
+    schema = _schema()
+    assert "PreconditionRequired" in schema["components"]["responses"]
+    patch = schema["paths"]["/api/v1/actors/{id}/"]["patch"]["responses"]
+    assert patch["428"] == {"$ref": "#/components/responses/PreconditionRequired"}
+
+
+def test_exports_are_described_with_their_media_types():
+    paths = _schema()["paths"]
+
+    def media_types(path: str) -> set[str]:
+        return set(paths[path]["get"]["responses"]["200"]["content"])
+
+    assert media_types("/api/v1/claims/csv/") == {"text/csv"}
+    assert media_types("/api/v1/claims/quantities/csv/") == {"text/csv"}
+    assert media_types("/api/v1/claims/xlsx/") == {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    }
+    assert media_types("/api/v1/claims/claimreview/") == {"application/ld+json"}
+    assert media_types("/api/v1/claims/{id}/claimreview/") == {"application/ld+json"}
+    review = paths["/api/v1/claims/{id}/claimreview/"]["get"]["responses"]["200"]
+    [example] = review["content"]["application/ld+json"]["examples"].values()
+    assert example["value"]["@type"] == "ClaimReview"
+    csv_description = paths["/api/v1/claims/csv/"]["get"]["description"]
+    assert "byte-order mark" in csv_description and "`source_urls`" in csv_description
+
+
+def test_claims_have_request_and_response_examples():
+    paths = _schema()["paths"]
+    create = paths["/api/v1/claims/"]["post"]
+    [request_example] = create["requestBody"]["content"]["application/json"]["examples"].values()
+    assert request_example["value"]["quantities"][1]["unit"] == "square kilometers"
+    listed = paths["/api/v1/claims/"]["get"]["responses"]["200"]["content"]["application/json"]
+    [response_example] = listed["examples"].values()
+    page = response_example["value"]
+    assert page["next"].startswith("https://claims.example.org/api/v1/claims/?cursor=")
+    assert page["results"][0]["status"] == {
+        "code": "disputed",
+        "label": "Disputed",
+    }
+
+
+def test_operations_are_grouped_by_resource():
+    tags = {tag for _, operation in _operations(_schema()) for tag in operation["tags"]}
+    assert {"claims", "actors", "places", "sources", "outlets", "tokens"} <= tags
+
+
+# --- the API root ------------------------------------------------------------------
+
+RESOURCES = [
+    "claims",
+    "actors",
+    "places",
+    "topics",
+    "relations",
+    "assessments",
+    "evidence",
+    "outlets",
+    "sources",
+    "tokens",
+]
+
+
+def test_api_root_lists_every_resource_and_the_schema_and_docs(viewer_client):
+    response = viewer_client.get("/api/v1/")
+    assert_status(response, 200)
+    links = response.json()
+    assert list(links) == [*RESOURCES, "schema", "docs"]
+    assert links["claims"] == "http://testserver/api/v1/claims/"
+    assert links["schema"] == "http://testserver/api/schema/"
+    assert links["docs"] == "http://testserver/api/docs/"
+    for url in links.values():
+        assert_status(viewer_client.get(url), 200)
+    # Every list the schema documents is listed.
+    documented = {
+        path.split("/")[3]
+        for path in _schema()["paths"]
+        if path.startswith("/api/v1/") and path.count("/") == 4
+    }
+    assert documented == set(RESOURCES)
+
+
+def test_api_root_follows_the_read_open_switch(client, read_closed):
+    response = client.get("/api/v1/")
+    assert_status(response, 401)
+    assert set(response.json()) == {"status", "code", "detail", "errors"}

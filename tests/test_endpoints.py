@@ -135,7 +135,12 @@ ENDPOINTS = [
         200,
     ),
     Endpoint("claims claimreview", "get", lambda w: "/api/v1/claims/claimreview/", READERS, 200),
+    Endpoint("api root", "get", lambda w: "/api/v1/", READERS, 200),
     Endpoint("claims csv", "get", lambda w: "/api/v1/claims/csv/", READERS, 200),
+    Endpoint(
+        "claims quantities csv", "get", lambda w: "/api/v1/claims/quantities/csv/", READERS, 200
+    ),
+    Endpoint("claims xlsx", "get", lambda w: "/api/v1/claims/xlsx/", READERS, 200),
     Endpoint(
         "claims import",
         "post",
@@ -478,8 +483,15 @@ LIST_BUDGETS = [
     ("/api/v1/sources/", 1),
     # exports: 1 filtered rows + the prefetches of every claim complete
     ("/api/v1/claims/claimreview/", CLAIMS_COMPLETE_QUERIES),
+    # 1 rows + 1 quantities + 1 latest assessments + 1 places + 1 topics
+    # + 1 appearances (+ source)
+    ("/api/v1/claims/csv/", 6),
     # 1 rows + 1 quantities + 1 latest assessments
-    ("/api/v1/claims/csv/", 3),
+    ("/api/v1/claims/quantities/csv/", 3),
+    # the claims' CSV queries, read once for both sheets
+    ("/api/v1/claims/xlsx/", 6),
+    # no query: names and addresses only
+    ("/api/v1/", 0),
 ]
 
 

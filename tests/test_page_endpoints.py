@@ -155,6 +155,35 @@ def outlet_detail(n):
     return outlet.get_absolute_url()
 
 
+def claim_feed(n):
+    topic = TopicFactory()
+    for _ in range(n):
+        _rich_claim(topics=[topic])
+    return reverse("claims:claim_feed") + f"?status=disputed&status=unverified&topic={topic.pk}"
+
+
+def actor_feed(n):
+    actor = ActorFactory()
+    for _ in range(n):
+        _rich_claim(claimant=actor)
+        _rich_claim(actors=[actor])
+    return reverse("claims:actor_feed", args=[actor.pk])
+
+
+def place_feed(n):
+    place = PlaceFactory()
+    for _ in range(n):
+        _rich_claim(places=[PlaceFactory(parent=place)])
+    return reverse("claims:place_feed", args=[place.pk])
+
+
+def topic_feed(n):
+    topic = TopicFactory()
+    for _ in range(n):
+        _rich_claim(topics=[topic])
+    return reverse("claims:topic_feed", args=[topic.pk])
+
+
 # (page, budget, the queries expected) for an anonymous reader.
 PAGES = [
     # statuses (GROUP BY), contested claims, their quantities, their latest assessments,
@@ -191,6 +220,13 @@ PAGES = [
     (source_detail, 8),
     # outlet; count, sources
     (outlet_detail, 3),
+    # Atom feeds: the topic filter checked; the latest claims (+ claimant); the latest
+    # assessments of them (+ claim, claimant, assessor)
+    (claim_feed, 3),
+    # the actor, place or topic; the latest claims; the latest assessments
+    (actor_feed, 3),
+    (place_feed, 3),
+    (topic_feed, 3),
 ]
 
 

@@ -10,7 +10,7 @@ services).
 from __future__ import annotations
 
 from django.utils.functional import cached_property
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from claims.models import (
@@ -368,6 +368,12 @@ class ClaimFieldsSerializer(serializers.Serializer):
         return {"start": claim.period_start, "end": claim.period_end}
 
 
+@extend_schema_serializer(
+    description=(
+        "A claim in a list: what it says, who says it, the status and grade it is shown "
+        "with, its numbers and counts. `url` is the complete claim."
+    )
+)
 class ClaimListSerializer(ClaimFieldsSerializer, serializers.ModelSerializer):
     """A claim in a list, from the ``for_list()`` read path: what it says, who says it,
     its status and grade, its numbers and counts. Where it appeared, its relations and
@@ -410,6 +416,12 @@ class ClaimListSerializer(ClaimFieldsSerializer, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    description=(
+        "A claim, complete: where it appeared and through whom, its numbers, its relations "
+        "to other claims, the assessment behind its status, and what it is about."
+    )
+)
 class ClaimSerializer(ClaimFieldsSerializer, serializers.ModelSerializer):
     """A claim with everything a script needs, from the ``for_detail()`` read path."""
 
@@ -534,6 +546,12 @@ class AppearanceWriteSerializer(InputSerializer):
     note = TextField(required=False, allow_blank=True, max_length=10_000)
 
 
+@extend_schema_serializer(
+    description=(
+        "A new claim with its quantities and the sources it appeared in. Ids name "
+        "records already recorded (actors, places, topics, sources, outlets)."
+    )
+)
 class ClaimWriteSerializer(WriteSerializer):
     """Input for recording a claim with its quantities and appearances in one request."""
 
@@ -571,6 +589,9 @@ class ClaimWriteSerializer(WriteSerializer):
         validators = []
 
 
+@extend_schema_serializer(
+    description="A claim's own fields; its status changes only by assessing it."
+)
 class ClaimUpdateSerializer(WriteSerializer):
     """Input for editing a claim's own fields; its status changes only by assessing it."""
 
@@ -766,6 +787,9 @@ class ImportRowErrorSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    description="An import refused: the usual error, plus each refused claim by its index."
+)
 class ImportErrorSerializer(ErrorSerializer):
     """An import refused: the usual error shape, plus the refused claims one by one."""
 

@@ -7,7 +7,12 @@ API cannot bypass a rule that the admin and the pages keep.
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -52,10 +57,75 @@ from claims.filters import (
     TopicFilterSet,
 )
 from claims.models import Actor, Assessment, Claim, ClaimRelation, Evidence, Place, Topic
-from claimsbase.viewsets import RecordViewSet
+from claimsbase.viewsets import READ_ROLE, ROLE, RecordViewSet, describe, example, record_docs
 
-# The largest filtered list an export answers in one response.
+# The largest filtered list an export answers in one response: every export is
+# read and written in one go, so its memory and queries stay bounded.
 EXPORT_LIMIT = 1000
+EXPORT_ACTIONS = ("claimreview", "claimreview_list", "csv", "quantities_csv", "xlsx")
+
+CSV_RESPONSE = OpenApiResponse(
+    OpenApiTypes.STR,
+    description="A CSV file (UTF-8 with a byte-order mark), a header row first.",
+    examples=[
+        OpenApiExample(
+            "Quantities",
+            value=(
+                "\ufeffclaim_id,value,value_max,unit,canonical_value,canonical_value_max,"
+                "canonical_unit,counted,qualifier,per,text\r\n"
+                "2,259,,square kilometers,259,,km²,territory regained,exactly,,"
+                "259 square kilometers of territory\r\n"
+            ),
+        )
+    ],
+)
+XLSX_RESPONSE = OpenApiResponse(
+    OpenApiTypes.BINARY, description="An Excel workbook: sheets `claims` and `quantities`."
+)
+CLAIMREVIEW_EXAMPLE = {
+    "@context": "https://schema.org",
+    "@type": "ClaimReview",
+    "url": "https://claims.example.org/claims/2/",
+    "claimReviewed": (
+        "Russian forces have regained control of 24 settlements and 259 km² of territory "
+        "in the Kursk region."
+    ),
+    "author": {"@type": "Organization", "name": "claimsbase"},
+    "datePublished": "2025-03-14",
+    "itemReviewed": {
+        "@type": "Claim",
+        "author": {"@type": "Person", "name": "Valery Gerasimov"},
+        "datePublished": "2025-03-12",
+        "appearance": [
+            {
+                "@type": "CreativeWork",
+                "headline": "Gerasimov reports gains in Kursk region",
+                "url": "https://www.novinite.com/articles/231234",
+                "publisher": {"@type": "Organization", "name": "novinite.com"},
+            }
+        ],
+    },
+    "reviewRating": {"@type": "Rating", "alternateName": "Disputed"},
+    "reviewBody": "One side's report of its own gains, relayed by a state agency.",
+}
+CLAIMREVIEW_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="A schema.org ClaimReview as JSON-LD.",
+    examples=[OpenApiExample("A disputed claim", value=CLAIMREVIEW_EXAMPLE)],
+)
+CLAIMREVIEW_GRAPH_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="A JSON-LD document whose `@graph` holds one ClaimReview per claim.",
+    examples=[
+        OpenApiExample(
+            "One claim",
+            value={
+                "@context": "https://schema.org",
+                "@graph": [{k: v for k, v in CLAIMREVIEW_EXAMPLE.items() if k != "@context"}],
+            },
+        )
+    ],
+)
 
 
 def _write_schema(write, read, create_code=201):
@@ -66,6 +136,19 @@ def _write_schema(write, read, create_code=201):
     )
 
 
+@record_docs(
+    singular="actor",
+    plural="actors",
+    path="/api/v1/actors/",
+    about="People, organisations, governments and units that make claims or are their "
+    "subject. `q` finds a name by its aliases and similar spellings too.",
+    list_example="/api/v1/actors/?q=Gerasimov&kind=person",
+    create_body='{"name": "Oleksandr Syrskyi", "kind": "person", '
+    '"description": "Commander-in-Chief of the Armed Forces of Ukraine"}',
+    edit_body='{"description": "Chief of the General Staff"}',
+    delete_note="Refused with 409 while a claim names the actor as its claimant, or "
+    "members, roles or attribution chains refer to it.",
+)
 @_write_schema(ActorWriteSerializer, ActorDetailSerializer)
 class ActorViewSet(RecordViewSet):
     queryset = Actor.objects.all()
@@ -84,6 +167,18 @@ class ActorViewSet(RecordViewSet):
         services.named_record_delete(record=instance, expected_version=expected_version)
 
 
+@record_docs(
+    singular="place",
+    plural="places",
+    path="/api/v1/places/",
+    about="Countries, regions, settlements and facilities, each inside its parent. `q` "
+    "finds a name by its aliases and similar spellings too; `within` takes a place and "
+    "everything inside it.",
+    list_example="/api/v1/places/?q=Kursk&kind=region",
+    create_body='{"name": "Sudzha", "kind": "settlement", "parent": 7}',
+    edit_body='{"latitude": "51.19", "longitude": "35.27"}',
+    delete_note="Refused with 409 while places inside it are recorded; claims about it lose it.",
+)
 @_write_schema(PlaceWriteSerializer, PlaceDetailSerializer)
 class PlaceViewSet(RecordViewSet):
     queryset = Place.objects.all()
@@ -102,6 +197,17 @@ class PlaceViewSet(RecordViewSet):
         services.named_record_delete(record=instance, expected_version=expected_version)
 
 
+@record_docs(
+    singular="topic",
+    plural="topics",
+    path="/api/v1/topics/",
+    about="Threads that group claims (the Kursk incursion, the Jeddah talks), each with "
+    "its number of claims. `q` finds words of the name or description.",
+    list_example="/api/v1/topics/?q=Kursk",
+    create_body='{"name": "Jeddah ceasefire talks", "description": "Talks in Saudi Arabia."}',
+    edit_body='{"description": "US–Ukraine talks in Jeddah, March 2025."}',
+    delete_note="Its claims stay, without this topic.",
+)
 @_write_schema(TopicWriteSerializer, TopicSerializer)
 class TopicViewSet(RecordViewSet):
     queryset = Topic.objects.all()
@@ -114,10 +220,202 @@ class TopicViewSet(RecordViewSet):
         services.topic_delete(topic=instance, expected_version=expected_version)
 
 
+CLAIM_CREATE_EXAMPLE = {
+    "statement": (
+        "Russian forces have regained control of 24 settlements and 259 km² of territory "
+        "in the Kursk region."
+    ),
+    "claimant": 10,
+    "asserted_on": "2025-03-12",
+    "places": [3],
+    "topics": [1],
+    "quantities": [
+        {"value": "24", "counted": "settlements regained", "text": "24 settlements"},
+        {
+            "value": "259",
+            "unit": "square kilometers",
+            "counted": "territory regained",
+            "text": "259 square kilometers of territory",
+        },
+    ],
+    "appearances": [
+        {
+            "source": 1,
+            "exact": "regained control of 24 settlements",
+            "chain": [
+                {"actor": 10, "fidelity": "paraphrase"},
+                {"label": "briefing to Putin", "fidelity": "paraphrase"},
+                {"outlet": 2, "fidelity": "translation"},
+            ],
+        }
+    ],
+    "external_id": "monitor-2025-0312-17",
+    "source_system": "monitor",
+}
+CLAIM_ROW_EXAMPLE = {
+    "id": 2,
+    "url": "https://claims.example.org/api/v1/claims/2/",
+    "statement": CLAIM_CREATE_EXAMPLE["statement"],
+    "claimant": {"id": 10, "name": "Valery Gerasimov"},
+    "status": {"code": "disputed", "label": "Disputed"},
+    "grade": "D3",
+    "asserted_on": "2025-03-12",
+    "period": {"start": None, "end": None},
+    "first_reported_at": "2025-03-13T07:00:00Z",
+    "quantities": [
+        {
+            "id": 2,
+            "value": "259.000000",
+            "value_max": None,
+            "unit": "square kilometers",
+            "canonical_value": "259.000000",
+            "canonical_value_max": None,
+            "canonical_unit": "km²",
+            "counted": "territory regained",
+            "qualifier": "exactly",
+            "per": "",
+            "text": "259 square kilometers of territory",
+            "display": "259 km² territory regained",
+        }
+    ],
+    "latest_assessment": {
+        "id": 2,
+        "claim": 2,
+        "status": {"code": "disputed", "label": "Disputed"},
+        "credibility": 3,
+        "reliability": "D",
+        "grade": "D3",
+        "rationale": "One side's report of its own gains, relayed by a state agency.",
+        "assessed_by": "ana",
+        "assessed_at": "2025-03-14T09:01:00Z",
+    },
+    "appearance_count": 1,
+    "source_count": 1,
+    "counter_claim_count": 1,
+    "version": 1,
+    "updated_at": "2025-03-13T12:30:00Z",
+}
+CLAIM_EXAMPLES = [
+    OpenApiExample(
+        "A claim with its quantities and where it appeared",
+        value=CLAIM_CREATE_EXAMPLE,
+        request_only=True,
+    ),
+]
+CLAIM_LIST_EXAMPLES = [
+    OpenApiExample(
+        "A claim in a page of claims",
+        value=CLAIM_ROW_EXAMPLE,  # wrapped in a page by the schema generator
+        response_only=True,
+    ),
+]
+ASSESS_EXAMPLE = OpenApiExample(
+    "Disputed, with the evidence that refutes it",
+    value={
+        "status": "disputed",
+        "credibility": 3,
+        "rationale": "Only one side reports it; Kyiv describes fighting still going on.",
+        "evidence": [{"stance": "refutes", "source": 4, "note": "Syrskyi's statement."}],
+    },
+    request_only=True,
+)
+EXPORT_FILTERS = (
+    "The claims are those the list would give for the same query parameters (at most "
+    f"{EXPORT_LIMIT}; narrow the filters, e.g. by `asserted_after`/`asserted_before`, to "
+    "export more in parts)."
+)
+SPREADSHEET_NOTE = (
+    "UTF-8 with a byte-order mark, so that spreadsheets show accents and `km²` right; "
+    "text that a spreadsheet would run as a formula (`=…`, `+…`, `-…`, `@…`) is written "
+    "with a leading `'`. Several values in one cell (places, topics, sources) are one per line."
+)
+
+
 @extend_schema_view(
-    create=extend_schema(request=ClaimWriteSerializer, responses={201: ClaimSerializer}),
-    update=extend_schema(request=ClaimUpdateSerializer, responses=ClaimSerializer),
-    partial_update=extend_schema(request=ClaimUpdateSerializer, responses=ClaimSerializer),
+    list=extend_schema(
+        summary="List claims",
+        description=describe(
+            "Claims as lean rows: statement, claimant, the status and grade shown, "
+            "quantities, the assessment behind the status, counts, and `url`, the complete "
+            "claim. Rows come newest recorded first (a search with `q`: best match first) "
+            "unless `ordering` says otherwise. Filter by status, claimant, actor, place (places "
+            "inside it count), topic, outlet, source, dates, counter-claims, units and "
+            "words (`q`); with `as_of=YYYY-MM-DD` every claim shows the status it had "
+            "at the end of that day and claims reported later are left out.",
+            "Pages come by cursor: follow `next` until it is null (`page_size` up to 200).",
+            READ_ROLE,
+            example("GET", "/api/v1/claims/?claimant=10&place=3&status=disputed"),
+        ),
+        examples=CLAIM_LIST_EXAMPLES,
+    ),
+    retrieve=extend_schema(
+        summary="Get one claim, complete",
+        description=describe(
+            "Everything about one claim: its appearances with the excerpt and attribution "
+            "chain, quantities in canonical units, relations read from this claim's side "
+            '("contradicted by"), the assessment behind its status with its evidence, '
+            "and the actors, places and topics it is about. The `ETag` header is its version.",
+            READ_ROLE,
+            example("GET", "/api/v1/claims/2/"),
+        ),
+    ),
+    create=extend_schema(
+        summary="Record a claim",
+        description=describe(
+            "Records one claim with its quantities (units are normalised: 259 square "
+            "kilometers = 259 km²) and the sources it appeared in, each with the quote "
+            "(`exact`, found in the source's text by the server) and the attribution "
+            "chain, all or nothing. A new claim is *unverified* until it is assessed. An "
+            "`external_id` already recorded for its `source_system` is refused with 409.",
+            ROLE["editor"],
+            example("POST", "/api/v1/claims/", "(the request example below)"),
+        ),
+        request=ClaimWriteSerializer,
+        responses={201: ClaimSerializer},
+        examples=CLAIM_EXAMPLES,
+    ),
+    update=extend_schema(
+        summary="Replace a claim's own fields",
+        description=describe(
+            "Sets the statement, claimant, dates, notes, and the actors, places and topics "
+            "it is about. Its status changes only by assessing it; quantities and "
+            "appearances are recorded with the claim. "
+            "Send `If-Match` with the `ETag` you read: if the claim changed meanwhile, the "
+            "edit is refused with 412 and nothing changes.",
+            ROLE["editor"],
+            example(
+                "PUT",
+                "/api/v1/claims/2/",
+                '{"statement": "…", "claimant": 10, "places": [3, 5], "topics": [1]}',
+            ),
+        ),
+        request=ClaimUpdateSerializer,
+        responses=ClaimSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Edit a claim",
+        description=describe(
+            "Changes only the fields sent (statement, claimant, dates, notes, actors, "
+            "places, topics). Send `If-Match` with the `ETag` you read; a stale one is "
+            "refused with 412.",
+            ROLE["editor"],
+            example("PATCH", "/api/v1/claims/2/", '{"notes": "Checked the translation."}'),
+        ),
+        request=ClaimUpdateSerializer,
+        responses=ClaimSerializer,
+    ),
+    destroy=extend_schema(
+        summary="Delete a claim",
+        description=describe(
+            "Deletes the claim with its appearances, quantities, relations and "
+            "assessments; refused with 409 while duplicates merged into it refer to it. "
+            "A duplicate is better merged into the claim it repeats "
+            "(`POST /api/v1/claims/{id}/merge/`), which keeps its sources. Send `If-Match` "
+            "with the `ETag` you read.",
+            ROLE["editor"],
+            example("DELETE", "/api/v1/claims/7/"),
+        ),
+    ),
 )
 class ClaimViewSet(RecordViewSet):
     """Claims with their quantities, appearances, relations and latest assessment."""
@@ -143,8 +441,12 @@ class ClaimViewSet(RecordViewSet):
     }
 
     def get_queryset(self):
-        if self.action in ("list", "csv"):
+        if self.action == "list":
             return Claim.objects.for_list()  # Merged duplicates live on in their target.
+        if self.action in ("csv", "xlsx"):
+            return Claim.objects.for_export()
+        if self.action == "quantities_csv":
+            return Claim.objects.for_list()
         if self.action == "claimreview_list":
             return Claim.objects.active().for_detail()
         return Claim.objects.for_detail()
@@ -164,10 +466,37 @@ class ClaimViewSet(RecordViewSet):
         services.claim_delete(claim=instance, expected_version=expected_version)
 
     @extend_schema(
-        methods=["GET"], request=None, responses=AssessmentSerializer(many=True), filters=False
+        methods=["GET"],
+        summary="A claim's assessments",
+        description=describe(
+            "Every judgement made on the claim, newest first, each with its evidence; "
+            "the first one sets the status the claim is shown with.",
+            READ_ROLE,
+            example("GET", "/api/v1/claims/2/assessments/"),
+        ),
+        request=None,
+        responses=AssessmentSerializer(many=True),
+        filters=False,
     )
     @extend_schema(
-        methods=["POST"], request=AssessmentWriteSerializer, responses={201: AssessmentSerializer}
+        methods=["POST"],
+        summary="Assess a claim",
+        description=describe(
+            "Records a judgement (status, credibility 1–6, rationale, evidence) and makes "
+            "it the claim's status. Earlier judgements are kept: the history is never "
+            "overwritten. Reliability defaults to the grade of the outlet that first "
+            "reported the claim.",
+            ROLE["analyst"],
+            example(
+                "POST",
+                "/api/v1/claims/2/assessments/",
+                '{"status": "disputed", "credibility": 3, '
+                '"rationale": "Only one side reports it."}',
+            ),
+        ),
+        request=AssessmentWriteSerializer,
+        responses={201: AssessmentSerializer},
+        examples=[ASSESS_EXAMPLE],
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def assessments(self, request, pk=None):
@@ -183,7 +512,22 @@ class ClaimViewSet(RecordViewSet):
         assessment = Assessment.objects.for_list().get(pk=assessment.pk)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=RelationWriteSerializer, responses={201: RelationSerializer})
+    @extend_schema(
+        summary="Relate a claim to another",
+        description=describe(
+            "Links this claim to `to_claim`: contradicts, supports, qualifies, responds "
+            "to, same as, supersedes. The relation shows on both claims, worded from each "
+            "side. The same relation twice is refused with 409.",
+            ROLE["analyst"],
+            example(
+                "POST",
+                "/api/v1/claims/2/relations/",
+                '{"to_claim": 5, "kind": "contradicts", "note": "Kyiv denies the figures."}',
+            ),
+        ),
+        request=RelationWriteSerializer,
+        responses={201: RelationSerializer},
+    )
     @action(detail=True, methods=["post"], filter_backends=[])
     def relations(self, request, pk=None):
         """Relate this claim to another (409 when the relation is already recorded)."""
@@ -196,7 +540,19 @@ class ClaimViewSet(RecordViewSet):
         relation = ClaimRelation.objects.for_list().get(pk=relation.pk)
         return Response(RelationSerializer(relation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MergeSerializer, responses={200: ClaimSerializer})
+    @extend_schema(
+        summary="Merge a duplicate claim",
+        description=describe(
+            "Folds this claim into `into`, the claim it repeats: its appearances, "
+            "quantities, relations and assessments move there, and this claim stays as a "
+            "record of the merge (`merged_into`), left out of lists. Answers with the "
+            "claim it became part of.",
+            ROLE["editor"],
+            example("POST", "/api/v1/claims/7/merge/", '{"into": 2}'),
+        ),
+        request=MergeSerializer,
+        responses={200: ClaimSerializer},
+    )
     @action(detail=True, methods=["post"], filter_backends=[])
     def merge(self, request, pk=None):
         """Fold this duplicate claim into ``into``; answers with the claim it became part of."""
@@ -208,6 +564,21 @@ class ClaimViewSet(RecordViewSet):
         return self.versioned(Response(ClaimSerializer(into).data), into)
 
     @extend_schema(
+        summary="Import claims in a batch",
+        description=describe(
+            "Records up to 1000 claims, each in the shape of `POST /api/v1/claims/`, all "
+            "or nothing. A claim whose `external_id` is already recorded for its source "
+            "system is skipped, so a batch can be sent again safely. If any claim is "
+            "refused, none is written, and the 400 names each refused claim by its index "
+            "in `rows`.",
+            ROLE["editor"],
+            example(
+                "POST",
+                "/api/v1/claims/import/",
+                '{"source_system": "monitor", "claims": [{"statement": "…", "claimant": 10, '
+                '"external_id": "m-1"}]}',
+            ),
+        ),
         request=ClaimImportSerializer,
         responses={201: ClaimImportResultSerializer, 400: ImportErrorSerializer},
     )
@@ -250,8 +621,17 @@ class ClaimViewSet(RecordViewSet):
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        summary="One claim as ClaimReview (JSON-LD)",
+        description=describe(
+            "The claim as schema.org ClaimReview, the fact-check markup search engines "
+            "read: `claimReviewed`, the rating its status maps to (`reviewRating`), the "
+            "claimant and where the claim appeared (`itemReviewed`). Answered as "
+            "`application/ld+json` whatever the Accept header says.",
+            READ_ROLE,
+            example("GET", "/api/v1/claims/2/claimreview/"),
+        ),
         request=None,
-        responses={(200, "application/ld+json"): OpenApiResponse(OpenApiTypes.OBJECT)},
+        responses={(200, "application/ld+json"): CLAIMREVIEW_RESPONSE},
         filters=False,
     )
     @action(detail=True, methods=["get"], url_path="claimreview", filter_backends=[])
@@ -262,8 +642,15 @@ class ClaimViewSet(RecordViewSet):
 
     @extend_schema(
         operation_id="v1_claims_claimreview_list",
+        summary="Claims as ClaimReview (JSON-LD)",
+        description=describe(
+            'The filtered claims as one JSON-LD document: `{"@context": '
+            '"https://schema.org", "@graph": [ClaimReview, …]}`. ' + EXPORT_FILTERS,
+            READ_ROLE,
+            example("GET", "/api/v1/claims/claimreview/?topic=1&status=false"),
+        ),
         request=None,
-        responses={(200, "application/ld+json"): OpenApiResponse(OpenApiTypes.OBJECT)},
+        responses={(200, "application/ld+json"): CLAIMREVIEW_GRAPH_RESPONSE},
         filters=True,
     )
     @action(detail=False, methods=["get"], url_path="claimreview", pagination_class=None)
@@ -276,24 +663,102 @@ class ClaimViewSet(RecordViewSet):
         )
 
     @extend_schema(
+        summary="Claims as CSV",
+        description=describe(
+            "One row per claim: `"
+            + "`, `".join(exports.CLAIM_COLUMNS)
+            + "`. `assessment_rationale` and `assessed_at` are those of the assessment "
+            "behind the status shown. " + SPREADSHEET_NOTE,
+            EXPORT_FILTERS,
+            READ_ROLE,
+            example("GET", "/api/v1/claims/csv/?topic=1"),
+        ),
         request=None,
-        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+        responses={(200, "text/csv"): CSV_RESPONSE},
         filters=True,
     )
     @action(detail=False, methods=["get"], url_path="csv", pagination_class=None)
     def csv(self, request):
-        """The filtered claims (at most 1000) as CSV, one row per claim."""
         claims = self.filter_queryset(self.get_queryset())[:EXPORT_LIMIT]
-        return exports.csv_response(claims, request)
+        return exports.csv_response(
+            exports.CLAIM_COLUMNS, exports.claim_rows(claims, request), "claims.csv"
+        )
+
+    @extend_schema(
+        summary="Quantities of claims as CSV",
+        description=describe(
+            "The numbers the claims assert, one row per quantity (long format), joined to "
+            "the claims' CSV by `claim_id`: `"
+            + "`, `".join(exports.QUANTITY_COLUMNS)
+            + "`. `canonical_*` are the value in the unit claims are compared in "
+            "(259 square kilometers → 259 km²); an empty unit is a count. " + SPREADSHEET_NOTE,
+            EXPORT_FILTERS,
+            READ_ROLE,
+            example("GET", "/api/v1/claims/quantities/csv/?unit=km2"),
+        ),
+        request=None,
+        responses={(200, "text/csv"): CSV_RESPONSE},
+        filters=True,
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="quantities/csv",
+        url_name="quantities-csv",
+        pagination_class=None,
+    )
+    def quantities_csv(self, request):
+        claims = self.filter_queryset(self.get_queryset())[:EXPORT_LIMIT]
+        return exports.csv_response(
+            exports.QUANTITY_COLUMNS, exports.quantity_rows(claims), "quantities.csv"
+        )
+
+    @extend_schema(
+        summary="Claims and their quantities as a spreadsheet (xlsx)",
+        description=describe(
+            "An Excel workbook with two sheets, `claims` and `quantities`, with the same "
+            "columns as the two CSV exports; numbers and dates are typed cells, times are "
+            "in UTC, and text is never read as a formula.",
+            EXPORT_FILTERS,
+            READ_ROLE,
+            example("GET", "/api/v1/claims/xlsx/?place=3"),
+        ),
+        request=None,
+        responses={(200, exports.XLSX_MEDIA_TYPE): XLSX_RESPONSE},
+        filters=True,
+    )
+    @action(detail=False, methods=["get"], url_path="xlsx", pagination_class=None)
+    def xlsx(self, request):
+        claims = list(self.filter_queryset(self.get_queryset())[:EXPORT_LIMIT])
+        return exports.xlsx_response(
+            [
+                ("claims", exports.CLAIM_COLUMNS, exports.claim_rows(claims, request)),
+                ("quantities", exports.QUANTITY_COLUMNS, exports.quantity_rows(claims)),
+            ],
+            "claims.xlsx",
+        )
 
     def perform_content_negotiation(self, request, force=False):
         # Exports answer in their own format whatever the Accept header says;
         # their errors still come as JSON.
-        if self.action in ("claimreview", "claimreview_list", "csv"):
+        if self.action in EXPORT_ACTIONS:
             force = True
         return super().perform_content_negotiation(request, force=force)
 
 
+@record_docs(
+    singular="relation",
+    plural="relations",
+    path="/api/v1/relations/",
+    about="Typed, directed links between two claims (contradicts, supports, qualifies, "
+    "responds to, same as, supersedes); `claim` finds those on either side of a claim.",
+    writer="analyst",
+    list_example="/api/v1/relations/?claim=2&kind=contradicts",
+    create_body='{"from_claim": 5, "to_claim": 2, "kind": "contradicts", '
+    '"note": "Kyiv denies the figures."}',
+    edit_body='{"note": "Same briefing, other translation."}',
+    delete_note="The claims stay; only the link between them goes.",
+)
 @extend_schema_view(
     create=extend_schema(request=RelationCreateSerializer, responses={201: RelationSerializer}),
     update=extend_schema(request=RelationUpdateSerializer, responses=RelationSerializer),
@@ -327,6 +792,17 @@ class RelationViewSet(RecordViewSet):
         services.claims_unlink(relation=instance, expected_version=expected_version)
 
 
+@record_docs(
+    singular="assessment",
+    plural="assessments",
+    path="/api/v1/assessments/",
+    about="Verification judgements on claims, across every claim: status, credibility, "
+    "reliability, rationale and evidence. They are append-only: never changed or deleted.",
+    writer="analyst",
+    list_example="/api/v1/assessments/?status=false&assessed_after=2025-03-01T00:00:00Z",
+    create_body='{"claim": 2, "status": "disputed", "credibility": 3, '
+    '"rationale": "Only one side reports it."}',
+)
 @extend_schema_view(
     create=extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentSerializer})
 )
@@ -352,6 +828,19 @@ class AssessmentViewSet(RecordViewSet):
         return services.claim_assess(by=self.request.user, **data)
 
 
+@record_docs(
+    singular="piece of evidence",
+    plural="evidence",
+    path="/api/v1/evidence/",
+    about="Sources, excerpts or web addresses that support, refute or give context to a "
+    "claim, each with a note; evidence may belong to an assessment.",
+    writer="analyst",
+    list_example="/api/v1/evidence/?claim=2&stance=refutes",
+    create_body='{"claim": 2, "stance": "refutes", "url": "https://example.org/satellite", '
+    '"note": "Satellite images of Sudzha."}',
+    edit_body='{"note": "Satellite images of Sudzha, 14 March."}',
+    delete_note="",
+)
 @extend_schema_view(
     create=extend_schema(request=EvidenceCreateSerializer, responses={201: EvidenceSerializer}),
     update=extend_schema(request=EvidenceWriteSerializer, responses=EvidenceSerializer),

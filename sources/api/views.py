@@ -7,7 +7,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from claimsbase.viewsets import RecordViewSet
+from claimsbase.viewsets import ROLE, RecordViewSet, describe, example, record_docs
 from sources import services
 from sources.api.serializers import (
     ExcerptSerializer,
@@ -23,6 +23,19 @@ from sources.filters import OutletFilterSet, SourceFilterSet
 from sources.models import Outlet, Source
 
 
+@record_docs(
+    singular="outlet",
+    plural="outlets",
+    path="/api/v1/outlets/",
+    about="Publishers and channels (news sites, agencies, governments, militaries, NGOs, "
+    "social media) with their Admiralty reliability grade (A–F) and number of sources. "
+    "`q` finds words of the name or the domain.",
+    list_example="/api/v1/outlets/?kind=news_agency&state_affiliated=true",
+    create_body='{"name": "TASS", "kind": "news_agency", "country": "RU", '
+    '"state_affiliated": true, "reliability": "D"}',
+    edit_body='{"reliability": "C"}',
+    delete_note="Refused with 409 while sources of the outlet are recorded.",
+)
 @extend_schema_view(
     create=extend_schema(request=OutletWriteSerializer, responses={201: OutletSerializer}),
     update=extend_schema(request=OutletWriteSerializer, responses=OutletSerializer),
@@ -36,6 +49,20 @@ class OutletViewSet(RecordViewSet):
     ordering_fields = ["id", "name", "reliability", "source_count"]
 
 
+@record_docs(
+    singular="source",
+    plural="sources",
+    path="/api/v1/sources/",
+    about="Documents (articles, statements, transcripts, posts) with their outlet, URL and "
+    "dates; lists leave out the full text, which a single source includes. `q` finds "
+    "words of the title and text.",
+    list_example="/api/v1/sources/?outlet=2&q=Kursk",
+    create_body='{"outlet": 2, "title": "Gerasimov reports gains in Kursk region", '
+    '"url": "https://www.novinite.com/articles/231234", '
+    '"published_at": "2025-03-13T07:00:00Z", "body": "The general reported…"}',
+    edit_body='{"title": "Gerasimov reports gains in the Kursk region"}',
+    delete_note="Refused with 409 while claims or evidence refer to it.",
+)
 @extend_schema_view(
     create=extend_schema(request=SourceWriteSerializer, responses={201: SourceDetailSerializer}),
     update=extend_schema(request=SourceUpdateSerializer, responses=SourceDetailSerializer),
@@ -63,7 +90,23 @@ class SourceViewSet(RecordViewSet):
     def update_record(self, instance, data: dict, *, expected_version):
         return services.source_update(source=instance, expected_version=expected_version, **data)
 
-    @extend_schema(request=ExcerptWriteSerializer, responses={201: ExcerptSerializer})
+    @extend_schema(
+        summary="Record an excerpt of a source",
+        description=describe(
+            "Anchors a quote in the source's text: the server finds `exact` in the body "
+            "and keeps its offsets with the words around it, so the quote is found again "
+            "after the text is corrected. If the words occur more than once, give `start`, "
+            "their offset.",
+            ROLE["editor"],
+            example(
+                "POST",
+                "/api/v1/sources/1/excerpts/",
+                '{"exact": "regained control of 24 settlements"}',
+            ),
+        ),
+        request=ExcerptWriteSerializer,
+        responses={201: ExcerptSerializer},
+    )
     @action(detail=True, methods=["post"])
     def excerpts(self, request, pk=None):
         """Anchor a quote in this source's text; it must occur once, or give its offset."""

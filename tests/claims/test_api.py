@@ -656,7 +656,7 @@ def test_csv_shows_the_grade_of_the_day_asked_and_never_a_formula(client):
     def row(query: str) -> dict[str, str]:
         response = client.get(f"/api/v1/claims/csv/{query}")
         assert_status(response, 200)
-        lines = list(csv.DictReader(io.StringIO(response.content.decode())))
+        lines = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert [line["id"] for line in lines] == [str(claim.pk)]
         return lines[0]
 
