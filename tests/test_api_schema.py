@@ -102,9 +102,16 @@ def test_every_edit_and_delete_documents_the_required_if_match_and_its_428(clien
         assert (if_match["in"], if_match["required"]) == ("header", True), (path, method)
         assert "*" not in if_match["schema"]["pattern"], (path, method)
         assert "428" in operation["responses"], (path, method)
-        assert operation["responses"]["428"]["content"]["application/json"]["schema"] == {
-            "$ref": "#/components/schemas/Error"
-        }
+        assert operation["responses"]["428"] == {
+            "$ref": "#/components/responses/PreconditionRequired"
+        }, (path, method)
+    required = schema["components"]["responses"]["PreconditionRequired"]
+    assert required["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert (
+        required["content"]["application/json"]["example"]["code"] == "precondition_required"
+    )
     claims = schema["paths"]["/api/v1/claims/"]
     assert "428" not in claims["post"]["responses"] and "428" not in claims["get"]["responses"]
 
