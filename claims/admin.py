@@ -121,7 +121,7 @@ class ActorAdmin(NamesAdminMixin, ServiceAdmin):
     autocomplete_fields = ("affiliation",)
     readonly_fields = RECORD_FIELDS
     fieldsets = (
-        (None, {"fields": ("name", "kind", "affiliation", "description")}),
+        (None, {"fields": ("name", "kind", "affiliation", "description", "wikidata_id")}),
         RECORD_FIELDSET,
     )
     inlines = [ActorAliasInline, ActorRoleInline]
@@ -173,7 +173,7 @@ class PlaceAdmin(NamesAdminMixin, ServiceAdmin):
     autocomplete_fields = ("parent",)
     readonly_fields = ("ancestor_path", *RECORD_FIELDS)
     fieldsets = (
-        (None, {"fields": ("name", "kind", "parent")}),
+        (None, {"fields": ("name", "kind", "parent", "wikidata_id")}),
         ("Coordinates", {"fields": ("latitude", "longitude")}),
         ("Record", {"classes": ("collapse",), "fields": readonly_fields}),
     )

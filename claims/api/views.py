@@ -6,13 +6,15 @@ API cannot bypass a rule that the admin and the pages keep.
 
 from __future__ import annotations
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status
+from rest_framework import parsers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from claims import bulk, services
+from claims import bulk, claimreview, services
 from claims.api import exports
 from claims.api.serializers import (
     ActorDetailSerializer,
@@ -24,6 +26,7 @@ from claims.api.serializers import (
     ClaimImportResultSerializer,
     ClaimImportSerializer,
     ClaimListSerializer,
+    ClaimReviewImportResultSerializer,
     ClaimSerializer,
     ClaimUpdateSerializer,
     ClaimWriteSerializer,
@@ -53,6 +56,13 @@ from claims.filters import (
 )
 from claims.models import Actor, Assessment, Claim, ClaimRelation, Evidence, Place, Topic
 from claimsbase.viewsets import RecordViewSet
+
+
+class JSONLDParser(parsers.JSONParser):
+    """JSON-LD is JSON: ClaimReview documents arrive as ``application/ld+json`` too."""
+
+    media_type = "application/ld+json"
+
 
 # The largest filtered list an export answers in one response.
 EXPORT_LIMIT = 1000
@@ -118,6 +128,8 @@ class ClaimViewSet(RecordViewSet):
     detail_serializer_class = ClaimSerializer
     write_serializer_class = ClaimWriteSerializer
     filterset_class = ClaimFilterSet
+    # ClaimReview documents come as JSON-LD (application/ld+json) as well.
+    parser_classes = [parsers.JSONParser, JSONLDParser]
     ordering_fields = [
         "id",
         "asserted_on",
@@ -131,6 +143,7 @@ class ClaimViewSet(RecordViewSet):
         "relations": "claims.add_claimrelation",
         "merge": "claims.merge_claim",
         "import_claims": "claims.add_claim",
+        "claimreview_import": "claims.add_claim",
     }
 
     def get_queryset(self):
@@ -244,9 +257,12 @@ class ClaimViewSet(RecordViewSet):
     )
     @action(detail=True, methods=["get"], url_path="claimreview", filter_backends=[])
     def claimreview(self, request, pk=None):
-        """The claim as schema.org ClaimReview JSON-LD."""
+        """The claim as schema.org ClaimReview JSON-LD; 404 while it was never assessed."""
         claim = self.get_object()
-        return exports.claimreview_response(exports.claimreview(claim, request), request)
+        document = exports.claimreview(claim, request)
+        if document is None:
+            raise Http404("This claim was never assessed, so there is no review of it.")
+        return exports.claimreview_response(document, request)
 
     @extend_schema(
         operation_id="v1_claims_claimreview_list",
@@ -257,10 +273,65 @@ class ClaimViewSet(RecordViewSet):
     def claimreview_list(self, request):
         """The filtered claims (at most 1000) as a JSON-LD graph of ClaimReviews."""
         claims = self.filter_queryset(self.get_queryset())[:EXPORT_LIMIT]
-        graph = [exports.claimreview(claim, request, context=False) for claim in claims]
+        reviews = (exports.claimreview(claim, request, context=False) for claim in claims)
+        graph = [review for review in reviews if review is not None]
         return exports.claimreview_response(
             {"@context": "https://schema.org", "@graph": graph}, request
         )
+
+    @extend_schema(
+        operation_id="v1_claims_claimreview_import",
+        request={
+            "application/json": OpenApiTypes.OBJECT,
+            "application/ld+json": OpenApiTypes.OBJECT,
+        },
+        responses={
+            201: ClaimReviewImportResultSerializer,
+            200: ClaimReviewImportResultSerializer,
+            400: ImportErrorSerializer,
+        },
+        filters=False,
+    )
+    @claimreview_list.mapping.post
+    def claimreview_import(self, request):
+        """Import fact-checkers' ClaimReview JSON-LD: each review a claim with its assessment.
+
+        The body is one review, a list, an ``@graph``, a DataFeed or an ItemList
+        (at most 1000 reviews). Reviews already imported (by their url) are
+        skipped. A refused review writes nothing and is listed with the
+        property at fault; the others are written: 201 when any claim was
+        created, 200 when there was nothing new, 400 when every review was refused.
+        """
+        found = claimreview.reviews_in(request.data)
+        if not found:
+            raise ValidationError({"reviews": ["The document holds no ClaimReview."]})
+        if len(found) > claimreview.MAX_REVIEWS:
+            raise ValidationError(
+                {"reviews": [f"Send at most {claimreview.MAX_REVIEWS} reviews at once."]}
+            )
+        summary = claimreview.claimreviews_import(document=request.data, by=request.user)
+        data = {
+            "imported": len(summary.created),
+            "skipped": len(summary.skipped),
+            "refused": len(summary.refused),
+            "created": summary.created,
+            "reviews": [
+                {"index": r.index, "url": r.url, "errors": r.errors} for r in summary.refused
+            ],
+        }
+        if summary.refused and not summary.created and not summary.skipped:
+            response = self.handle_exception(
+                ValidationError(
+                    {
+                        f"reviews.{r.index}" + (f".{name}" if name else ""): messages
+                        for r in summary.refused
+                        for name, messages in r.errors.items()
+                    }
+                )
+            )
+            response.data.update(data)
+            return response
+        return Response(data, status=status.HTTP_201_CREATED if summary.created else 200)
 
     @extend_schema(request=None, responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)})
     @action(detail=False, methods=["get"], url_path="csv", pagination_class=None)
