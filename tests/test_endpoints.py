@@ -135,6 +135,21 @@ ENDPOINTS = [
         200,
     ),
     Endpoint("claims claimreview", "get", lambda w: "/api/v1/claims/claimreview/", READERS, 200),
+    Endpoint(
+        "claims claimreview import",
+        "post",
+        lambda w: "/api/v1/claims/claimreview/",
+        EDITORS,
+        201,
+        lambda w: {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": "https://factcheck.example/checks/1",
+            "claimReviewed": "The bridge was destroyed.",
+            "author": {"@type": "Organization", "name": "FactCheck Example"},
+            "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        },
+    ),
     Endpoint("claims csv", "get", lambda w: "/api/v1/claims/csv/", READERS, 200),
     Endpoint(
         "claims import",
