@@ -111,15 +111,16 @@ def test_the_review_is_published_by_the_organisation_in_settings(client, setting
 
 def test_the_review_is_dated_by_its_assessment_and_rated_by_its_status(client):
     claim = assessed(ClaimFactory(), status="verified", at=MARCH_14)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
     claim_assess(
         claim=claim,
         by=None,
         status="false",
         rationale="Satellite images show otherwise.",
-        assessed_at=timezone.now() - datetime.timedelta(days=1),
+        assessed_at=yesterday,
     )
     review = export(client, claim)
-    assert review["datePublished"] == (timezone.now() - datetime.timedelta(days=1)).date().isoformat()
+    assert review["datePublished"] == yesterday.astimezone(datetime.UTC).date().isoformat()
     assert review["reviewRating"] == {
         "@type": "Rating",
         "alternateName": "False",
@@ -190,7 +191,9 @@ def test_an_imported_review_comes_back_as_its_fact_checker_published_it(client):
     assert author == {**document["itemReviewed"]["author"]}
     video = review["itemReviewed"]["appearance"][1]
     assert video["@type"] == "VideoObject" and video["name"] == "Briefing at the command post"
-    assert review["itemReviewed"]["firstAppearance"]["url"] == "https://tass.example/politics/1234567"
+    assert (
+        review["itemReviewed"]["firstAppearance"]["url"] == "https://tass.example/politics/1234567"
+    )
 
 
 def client_post(client, document):

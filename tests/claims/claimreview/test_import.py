@@ -274,7 +274,11 @@ def test_malformed_reviews_are_refused_by_property_and_the_rest_imports():
     assert "url" in refused[1].errors
     assert refused[2].url == "https://bad.example/not-a-number"
     assert refused[2].errors == {"reviewRating.ratingValue": ["“ten” is not a number."]}
-    assert set(refused[3].errors) == {"claimReviewed", "datePublished", "reviewRating.alternateName"}
+    assert set(refused[3].errors) == {
+        "claimReviewed",
+        "datePublished",
+        "reviewRating.alternateName",
+    }
     assert "Four Pinocchios" in refused[3].errors["reviewRating.alternateName"][0]
     assert set(refused[4].errors) == {"@context"}
     line = refused[2].lines()[0]
