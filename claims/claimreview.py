@@ -494,6 +494,11 @@ def _read_claimant(author: Any, errors: dict) -> dict:
     }
 
 
+def work_key(normalized_url: str, publisher: str, title: str) -> str:
+    """What an appearance's kept properties are filed under: its URL, else outlet and title."""
+    return normalized_url or f"{publisher}: {title}"
+
+
 def _read_appearance(work: Any, name: str, errors: dict) -> _Appearance | None:
     if isinstance(work, str):
         work = {"url": work}
@@ -501,25 +506,28 @@ def _read_appearance(work: Any, name: str, errors: dict) -> _Appearance | None:
         errors[name] = ["Give a URL or a CreativeWork with a url."]
         return None
     url = _url(work.get("url"))
-    if not url:
-        errors[f"{name}.url"] = ["An appearance needs an http(s) URL to be recorded as a source."]
-        return None
-    published = _moment(work.get("datePublished"), f"{name}.datePublished", errors)
     publisher = work.get("publisher")
     publisher = publisher[0] if isinstance(publisher, list) and publisher else publisher
     if isinstance(publisher, str):
         publisher = {"name": publisher}
     publisher = publisher if isinstance(publisher, dict) else {}
+    title = _text(work.get("headline")) or _text(work.get("name")) or url
+    if not url and not (title and _text(publisher.get("name"))):
+        # A document never retrieved (a cited agency report) is known by its title and outlet.
+        errors[f"{name}.url"] = [
+            "An appearance needs an http(s) URL, or a headline and a publisher's name."
+        ]
+        return None
+    published = _moment(work.get("datePublished"), f"{name}.datePublished", errors)
     kept = _kept(work, WORK_FIELDS)
     if kept.get("@type") == "CreativeWork":
         kept.pop("@type", None)
     publisher_kept = _kept(publisher, {"name", "url", "@type"})
     if publisher_kept:
         kept["publisher"] = publisher_kept
-    title = _text(work.get("headline")) or _text(work.get("name")) or url
     return _Appearance(
         url=url,
-        key=normalize_url(url),
+        key=work_key(normalize_url(url), _text(publisher.get("name")), title),
         title=title,
         published_at=_as_datetime(published),
         publisher=_text(publisher.get("name")),
@@ -752,11 +760,19 @@ class _Recorder:
         return actor or services.named_record_save(record=Actor(), name=name, kind=kind)
 
     def source(self, work: _Appearance, index: int) -> Source:
-        """The source at this URL, or a new one recorded by URL and metadata alone."""
-        source = Source.objects.filter(normalized_url=work.key).exclude(normalized_url="").first()
-        if source:
-            return source
+        """The source at this URL, or a new one recorded by URL and metadata alone.
+
+        One without a URL is the publisher's document of that title."""
+        if work.url:
+            source = Source.objects.filter(normalized_url=normalize_url(work.url)).first()
+            if source:
+                return source
         outlet = self.outlet(work.publisher, work.publisher_url or work.url)
+        if not work.url:
+            source = Source.objects.filter(outlet=outlet, title=work.title, normalized_url="")
+            source = source.order_by("pk").first()
+            if source:
+                return source
         try:
             return source_ingest(
                 outlet=outlet, title=work.title, url=work.url, published_at=work.published_at

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
+from claims.claimreview import work_key
 from claims.models import Actor, Assessment, Claim
 
 
@@ -62,9 +63,13 @@ def _claimant(claim: Claim, kept: dict) -> dict:
     return {**author, **kept}
 
 
+def _work_key(source) -> str:
+    return work_key(source.normalized_url, source.outlet.name, source.title)
+
+
 def _appearance(appearance, kept: dict) -> dict:
     source = appearance.source
-    kept = dict(kept.get(source.normalized_url, {}))
+    kept = dict(kept.get(_work_key(source), {}))
     work = {"@type": kept.pop("@type", "CreativeWork")}
     if source.title and source.title != source.url:  # a source known by its URL alone
         work["headline"] = source.title
@@ -102,17 +107,19 @@ def claimreview(claim: Claim, request, *, context: bool = True) -> dict | None:
         return None
     kept = (assessment.review or {}) if assessment.outlet_id else {}
     item_kept = dict(kept.get("itemReviewed", {}))
-    appearances = {
-        appearance.source.normalized_url: _appearance(appearance, kept.get("appearances", {}))
+    appearances = [
+        (_work_key(appearance.source), _appearance(appearance, kept.get("appearances", {})))
         for appearance in claim.appearances.all()
-    }
+    ]
     item = {"@type": "Claim", "author": _claimant(claim, kept.get("claimant", {}))}
     if claim.asserted_on:
         item["datePublished"] = claim.asserted_on.isoformat()
     if appearances:
-        item["appearance"] = list(appearances.values())
-        first = kept.get("firstAppearance")
-        item["firstAppearance"] = appearances.get(first) or item["appearance"][0]
+        item["appearance"] = [work for _, work in appearances]
+        # The earliest, unless the imported review named another (by its URL).
+        named = kept.get("firstAppearance")
+        first = next((work for key, work in appearances if named and key == named), None)
+        item["firstAppearance"] = first or item["appearance"][0]
     places = [_place(place) for place in claim.places.all()]
     places += item_kept.pop("spatialCoverage", [])
     if places:

@@ -65,8 +65,15 @@ def rich_claim() -> Claim:
         url="https://tass.example/politics/1",
         published_at=datetime.datetime(2025, 3, 12, 9, 30, tzinfo=datetime.UTC),
     )
+    cited = SourceFactory(  # cited by novinite.com, never retrieved: no URL
+        outlet=tass,
+        title="TASS report on the briefing",
+        url="",
+        published_at=datetime.datetime(2025, 3, 13, 12, 0, tzinfo=datetime.UTC),
+    )
     AppearanceFactory(claim=claim, source=later)
     AppearanceFactory(claim=claim, source=first)
+    AppearanceFactory(claim=claim, source=cited, excerpt=None)
     return assessed(claim)
 
 
@@ -170,6 +177,12 @@ def test_every_appearance_with_its_publisher_and_the_first_one(client):
             "datePublished": "2025-03-13T08:00:00+00:00",
             "publisher": {"@type": "Organization", "name": "novinite.com"},
         },
+        {
+            "@type": "CreativeWork",
+            "headline": "TASS report on the briefing",
+            "datePublished": "2025-03-13T12:00:00+00:00",
+            "publisher": {"@type": "Organization", "name": "TASS"},
+        },
     ]
     assert item["firstAppearance"] == item["appearance"][0]
 
@@ -240,7 +253,9 @@ def test_export_import_export_gives_the_same_document(client, settings):
     assert not Outlet.objects.filter(name="TASS").exists()
 
     [claim_id] = client_post(client, before).json()["created"]
-    after = export(client, Claim.objects.get(pk=claim_id))
+    claim = Claim.objects.get(pk=claim_id)
+    assert claim.appearances.filter(source__url="").count() == 1
+    after = export(client, claim)
     assert after == before
 
 
