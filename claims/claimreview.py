@@ -417,7 +417,6 @@ REVIEW_FIELDS = {
     "reviewBody",
 }
 ITEM_FIELDS = {
-    "@type",
     "author",
     "datePublished",
     "appearance",
@@ -611,7 +610,11 @@ def read_review(found: Found) -> _Review:
         "reviewRating": rating,
         "author": _kept(author, {"name"}),
         "properties": _kept(node, REVIEW_FIELDS),
-        "itemReviewed": _kept(item, ITEM_FIELDS),
+        "itemReviewed": {
+            name: value
+            for name, value in _kept(item, ITEM_FIELDS).items()
+            if (name, value) != ("@type", "Claim")
+        },
         "claimant": claimant["kept"],
         "appearances": {key: work.kept for key, work in appearances.items() if work.kept},
         "firstAppearance": first_key,
