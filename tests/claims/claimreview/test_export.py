@@ -272,3 +272,15 @@ def test_an_imported_review_survives_export_and_import_again(client):
     assert_status(response, 201)
     after = export(client, Claim.objects.get(pk=response.json()["created"][0]))
     assert after == before
+
+
+def test_the_claim_page_names_the_fact_checker_and_links_its_review(client):
+    document = json.loads((FIXTURES / "single.json").read_text())
+    [claim_id] = client_post(client, document).json()["created"]
+    response = client.get(f"/claims/{claim_id}/")
+    assert_status(response, 200)
+    content = response.content.decode()
+    assert (
+        'review by <a href="https://factcheck.example/2025/03/14/gerasimov-24-settlements/" '
+        'rel="nofollow noopener">FactCheck Example</a>'
+    ) in content
