@@ -145,7 +145,19 @@ class ActorAdmin(HeldRecordAdminMixin, NamesAdminMixin, ServiceAdmin):
     autocomplete_fields = ("affiliation",)
     readonly_fields = RECORD_FIELDS
     fieldsets = (
-        (None, {"fields": ("name", "kind", "affiliation", "description", "reliability")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "kind",
+                    "affiliation",
+                    "description",
+                    "reliability",
+                    "wikidata_id",
+                )
+            },
+        ),
         RECORD_FIELDSET,
     )
     inlines = [ActorAliasInline, ActorRoleInline]
@@ -197,7 +209,7 @@ class PlaceAdmin(HeldRecordAdminMixin, NamesAdminMixin, ServiceAdmin):
     autocomplete_fields = ("parent",)
     readonly_fields = ("ancestor_path", *RECORD_FIELDS)
     fieldsets = (
-        (None, {"fields": ("name", "kind", "parent")}),
+        (None, {"fields": ("name", "kind", "parent", "wikidata_id")}),
         ("Coordinates", {"fields": ("latitude", "longitude")}),
         ("Record", {"classes": ("collapse",), "fields": readonly_fields}),
     )

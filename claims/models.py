@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
@@ -89,6 +90,45 @@ class Credibility(models.IntegerChoices):
     CANNOT_BE_JUDGED = 6, "6 – truth cannot be judged"
 
 
+WIKIDATA_URL = "https://www.wikidata.org/wiki/"
+
+
+def wikidata_id_field() -> models.CharField:
+    """A Wikidata item id (Q…): the external identifier actors and places are matched by.
+
+    ``db_default`` keeps writers that name their columns (the corpus's COPY) working.
+    """
+    return models.CharField(
+        "Wikidata id",
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[
+            RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id is Q followed by digits, e.g. Q42.")
+        ],
+        help_text="Wikidata item id, e.g. Q42; exported as sameAs https://www.wikidata.org/wiki/Q42.",
+    )
+
+
+def wikidata_unique(noun: str) -> models.UniqueConstraint:
+    # Matching an imported ClaimReview's sameAs looks records up by this id.
+    return models.UniqueConstraint(
+        fields=["wikidata_id"],
+        condition=~Q(wikidata_id=""),
+        name="%(app_label)s_%(class)s_unique_wikidata_id",
+        violation_error_message=f"Another {noun} has this Wikidata id.",
+    )
+
+
+class WikidataMixin:
+    """The Wikidata id of an actor or place as the URL that ``sameAs`` gives."""
+
+    @property
+    def wikidata_url(self) -> str:
+        return f"{WIKIDATA_URL}{self.wikidata_id}" if self.wikidata_id else ""
+
+
 class ActorKind(models.TextChoices):
     PERSON = "person", "Person"
     ORGANISATION = "organisation", "Organisation"
@@ -99,7 +139,7 @@ class ActorKind(models.TextChoices):
     SIDE = "side", "Side in a conflict"
 
 
-class Actor(TrackedModel):
+class Actor(WikidataMixin, TrackedModel):
     """A person, organisation, government, military unit or outlet staff.
 
     Actors make claims (the claimant) and are what claims are about.
@@ -127,6 +167,7 @@ class Actor(TrackedModel):
             "originates is graded with it unless the analyst says otherwise."
         ),
     )
+    wikidata_id = wikidata_id_field()
 
     objects = ActorQuerySet.as_manager()
     history = HistoricalRecords()
@@ -149,6 +190,7 @@ class Actor(TrackedModel):
                 name="%(app_label)s_%(class)s_reliability_valid",
                 violation_error_message="Reliability must be a grade from A to F.",
             ),
+            wikidata_unique("actor"),
         ]
 
     def __str__(self) -> str:
@@ -260,7 +302,7 @@ class PlaceKind(models.TextChoices):
     WATER = "water", "Sea or waterway"
 
 
-class Place(TrackedModel):
+class Place(WikidataMixin, TrackedModel):
     """A country, region, settlement or facility, inside a parent place.
 
     ``ancestor_path`` lists the ids of every place above this one ("/1/4/"),
@@ -278,6 +320,7 @@ class Place(TrackedModel):
     ancestor_path = models.CharField(max_length=500, default="/", editable=False)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    wikidata_id = wikidata_id_field()
 
     objects = PlaceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["ancestor_path"])
@@ -320,6 +363,7 @@ class Place(TrackedModel):
                 name="%(app_label)s_%(class)s_kind_valid",
                 violation_error_message="Choose a place kind from the list.",
             ),
+            wikidata_unique("place"),
         ]
         indexes = [
             # Place containment: descendants are rows whose path starts with a prefix.
@@ -465,7 +509,7 @@ class Claim(TrackedModel):
     )
     notes = LimitedTextField(max_length=NOTE_MAX_LENGTH, blank=True)
     external_id = models.CharField(
-        max_length=200,
+        max_length=500,
         blank=True,
         help_text="The claim's id in the system it was imported from; re-imports skip it.",
     )
@@ -971,6 +1015,23 @@ class Assessment(models.Model):
         related_name="assessments",
     )
     assessed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    outlet = models.ForeignKey(
+        "sources.Outlet",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        help_text="The fact-checker whose published review this assessment records, if any.",
+    )
+    review = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "The imported ClaimReview this assessment records: its URL, its rating as given, "
+            "and every property claimsbase has no field for, given back on export."
+        ),
+    )
 
     objects = AssessmentQuerySet.as_manager()
     # Who recorded each judgement and when it moved to another claim (a merge),

@@ -329,9 +329,9 @@ class ClaimQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch(
                     "assessments",
-                    queryset=that_day.select_related("assessed_by").order_by("-assessed_at", "-id")[
-                        :1
-                    ],
+                    queryset=that_day.select_related("assessed_by", "outlet").order_by(
+                        "-assessed_at", "-id"
+                    )[:1],
                     to_attr="as_of_assessments",
                 )
             )
@@ -524,7 +524,7 @@ class ClaimQuerySet(models.QuerySet):
                 Prefetch(
                     "assessments",
                     queryset=claims_models.Assessment.objects.select_related(
-                        "assessed_by"
+                        "assessed_by", "outlet"
                     ).prefetch_related(
                         Prefetch(
                             "evidence",

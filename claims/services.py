@@ -232,13 +232,16 @@ def claim_assess(
     reliability: str = "",
     evidence: Iterable[Mapping[str, Any]] = (),
     assessed_at: datetime.datetime | None = None,
+    outlet: Outlet | None = None,
+    review: Mapping[str, Any] | None = None,
 ) -> Assessment:
     """Append a judgement and make it the claim's current status, in one transaction.
 
     The claim row is locked first, so two analysts assessing at once are
     serialised and the status always equals the latest assessment.
     ``assessed_at`` may be given to import an earlier judgement, never a
-    future one.
+    future one. A fact-checker's published review is recorded with its
+    ``outlet`` and the ``review`` as given (``claims.claimreview``).
     """
     given, claim = claim, Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.merged_into_id:
@@ -256,6 +259,8 @@ def claim_assess(
         rationale=rationale,
         assessed_by=_signed_in(by),
         assessed_at=assessed_at or now,
+        outlet=outlet,
+        review=dict(review) if review is not None else None,
     )
     assessment.full_clean()
     assessment._change_reason = "Recorded"

@@ -6,6 +6,7 @@ with ImproperlyConfigured instead of being guessed at.
 """
 
 import datetime
+import json
 import os
 from pathlib import Path
 
@@ -38,6 +39,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
+
+
+def env_json(name: str, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be JSON, not {raw!r}") from None
+    if type(value) is not type(default):
+        raise ImproperlyConfigured(f"{name} must be a JSON {type(default).__name__}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -163,6 +177,18 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 # Reading is open to anonymous visitors unless this is switched off;
 # claimsbase.permissions is the only reader of it.
 CLAIMSBASE_READ_OPEN = env_bool("CLAIMSBASE_READ_OPEN", True)
+
+# schema.org ClaimReview (claims.claimreview): who publishes the exported reviews,
+# and how imported ratings map to verification statuses. The rating words are
+# added to (and override) claims.claimreview.RATING_WORDS; the scale, when
+# given, replaces claims.claimreview.RATING_SCALE. Both are documented in the README.
+CLAIMREVIEW_PUBLISHER = {
+    "name": os.environ.get("CLAIMREVIEW_PUBLISHER_NAME", "claimsbase"),
+    "url": os.environ.get("CLAIMREVIEW_PUBLISHER_URL", ""),
+    "logo": os.environ.get("CLAIMREVIEW_PUBLISHER_LOGO", ""),
+}
+CLAIMREVIEW_RATING_WORDS = env_json("CLAIMREVIEW_RATING_WORDS", {})
+CLAIMREVIEW_RATING_SCALE = env_json("CLAIMREVIEW_RATING_SCALE", [])
 
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials is answered 401.

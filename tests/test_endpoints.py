@@ -136,6 +136,21 @@ ENDPOINTS = [
     ),
     Endpoint("claims claimreview", "get", lambda w: "/api/v1/claims/claimreview/", READERS, 200),
     Endpoint("api root", "get", lambda w: "/api/v1/", READERS, 200),
+    Endpoint(
+        "claims claimreview import",
+        "post",
+        lambda w: "/api/v1/claims/claimreview/",
+        EDITORS,
+        201,
+        lambda w: {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": "https://factcheck.example/checks/1",
+            "claimReviewed": "The bridge was destroyed.",
+            "author": {"@type": "Organization", "name": "FactCheck Example"},
+            "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        },
+    ),
     Endpoint("claims csv", "get", lambda w: "/api/v1/claims/csv/", READERS, 200),
     Endpoint(
         "claims quantities csv", "get", lambda w: "/api/v1/claims/quantities/csv/", READERS, 200

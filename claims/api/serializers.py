@@ -799,3 +799,26 @@ class ImportErrorSerializer(ErrorSerializer):
         help_text="Present when claims of the batch were refused: each one by its index. "
         "A request that is not a batch at all (no claims list) has only the usual fields.",
     )
+
+
+class ClaimReviewRefusalSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the review in the document, from 0.")
+    url = serializers.CharField(help_text="The review's url, when it has a usable one.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Messages per property of the review ("reviewRating.ratingValue").',
+    )
+
+
+class ClaimReviewImportResultSerializer(serializers.Serializer):
+    """What a ClaimReview import did; refused reviews wrote nothing, the others were written."""
+
+    imported = serializers.IntegerField(help_text="Reviews recorded, each as a new claim.")
+    skipped = serializers.IntegerField(
+        help_text="Reviews skipped: their url was already imported (or came earlier)."
+    )
+    refused = serializers.IntegerField(help_text="Reviews refused; see ``reviews``.")
+    created = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the claims created, in document order."
+    )
+    reviews = ClaimReviewRefusalSerializer(many=True, help_text="Each refused review and why.")

@@ -6,6 +6,7 @@ API cannot bypass a rule that the admin and the pages keep.
 
 from __future__ import annotations
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -15,9 +16,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from claims import bulk, services
+from claims import bulk, claimreview, services
 from claims.api import exports
 from claims.api.serializers import (
     ActorDetailSerializer,
@@ -29,6 +31,7 @@ from claims.api.serializers import (
     ClaimImportResultSerializer,
     ClaimImportSerializer,
     ClaimListSerializer,
+    ClaimReviewImportResultSerializer,
     ClaimSerializer,
     ClaimUpdateSerializer,
     ClaimWriteSerializer,
@@ -57,7 +60,16 @@ from claims.filters import (
     TopicFilterSet,
 )
 from claims.models import Actor, Assessment, Claim, ClaimRelation, Evidence, Place, Topic
+from claimsbase.api import JSONParser
 from claimsbase.viewsets import READ_ROLE, ROLE, RecordViewSet, describe, example, record_docs
+
+
+class JSONLDParser(JSONParser):
+    """JSON-LD is JSON: ClaimReview documents arrive as ``application/ld+json`` too
+    (with the same refusal of bodies nested too deep)."""
+
+    media_type = "application/ld+json"
+
 
 # The largest filtered list an export answers in one response: every export is
 # read and written in one go, so its memory and queries stay bounded.
@@ -425,6 +437,8 @@ class ClaimViewSet(RecordViewSet):
     detail_serializer_class = ClaimSerializer
     write_serializer_class = ClaimWriteSerializer
     filterset_class = ClaimFilterSet
+    # ClaimReview documents come as JSON-LD (application/ld+json) as well.
+    parser_classes = [JSONParser, JSONLDParser]
     ordering_fields = [
         "id",
         "asserted_on",
@@ -438,6 +452,7 @@ class ClaimViewSet(RecordViewSet):
         "relations": "claims.add_claimrelation",
         "merge": "claims.merge_claim",
         "import_claims": "claims.add_claim",
+        "claimreview_import": "claims.add_claim",
     }
 
     def get_queryset(self):
@@ -636,9 +651,12 @@ class ClaimViewSet(RecordViewSet):
     )
     @action(detail=True, methods=["get"], url_path="claimreview", filter_backends=[])
     def claimreview(self, request, pk=None):
-        """The claim as schema.org ClaimReview JSON-LD."""
+        """The claim as schema.org ClaimReview JSON-LD; 404 while it was never assessed."""
         claim = self.get_object()
-        return exports.claimreview_response(exports.claimreview(claim, request), request)
+        document = exports.claimreview(claim, request)
+        if document is None:
+            raise Http404("This claim was never assessed, so there is no review of it.")
+        return exports.claimreview_response(document, request)
 
     @extend_schema(
         operation_id="v1_claims_claimreview_list",
@@ -657,10 +675,86 @@ class ClaimViewSet(RecordViewSet):
     def claimreview_list(self, request):
         """The filtered claims (at most 1000) as a JSON-LD graph of ClaimReviews."""
         claims = self.filter_queryset(self.get_queryset())[:EXPORT_LIMIT]
-        graph = [exports.claimreview(claim, request, context=False) for claim in claims]
+        reviews = (exports.claimreview(claim, request, context=False) for claim in claims)
+        graph = [review for review in reviews if review is not None]
         return exports.claimreview_response(
             {"@context": "https://schema.org", "@graph": graph}, request
         )
+
+    @extend_schema(
+        operation_id="v1_claims_claimreview_import",
+        summary="Import fact-checkers' ClaimReview",
+        description=describe(
+            "Each ClaimReview becomes a claim (from `claimReviewed`), its claimant (the "
+            "reviewed claim's `author`, matched by Wikidata `sameAs`, name or alias, else "
+            "created), its appearances (as sources known by URL) and an assessment by the "
+            "reviewing organisation, its rating mapped to a status. The body is one review, a "
+            "list, an `@graph`, a DataFeed or an ItemList (at most 1000 reviews). A review "
+            "already imported (by its `url`) is skipped; a refused one writes nothing and is "
+            "listed with the property at fault while the others are written: 201 when a claim "
+            "was created, 200 when nothing was new, 400 when every review was refused.",
+            ROLE["editor"],
+            example(
+                "POST",
+                "/api/v1/claims/claimreview/",
+                '{"@context": "https://schema.org", "@type": "ClaimReview", '
+                '"url": "https://factcheck.example/checks/1", '
+                '"claimReviewed": "The bridge was destroyed.", '
+                '"author": {"@type": "Organization", "name": "FactCheck Example"}, '
+                '"reviewRating": {"@type": "Rating", "alternateName": "False"}}',
+            ),
+        ),
+        request={
+            "application/json": OpenApiTypes.OBJECT,
+            "application/ld+json": OpenApiTypes.OBJECT,
+        },
+        responses={
+            201: ClaimReviewImportResultSerializer,
+            200: ClaimReviewImportResultSerializer,
+            400: ImportErrorSerializer,
+        },
+        filters=False,
+    )
+    @claimreview_list.mapping.post
+    def claimreview_import(self, request):
+        """Import fact-checkers' ClaimReview JSON-LD: each review a claim with its assessment.
+
+        The body is one review, a list, an ``@graph``, a DataFeed or an ItemList
+        (at most 1000 reviews). Reviews already imported (by their url) are
+        skipped. A refused review writes nothing and is listed with the
+        property at fault; the others are written: 201 when any claim was
+        created, 200 when there was nothing new, 400 when every review was refused.
+        """
+        found = claimreview.reviews_in(request.data)
+        if not found:
+            raise ValidationError({"reviews": ["The document holds no ClaimReview."]})
+        if len(found) > claimreview.MAX_REVIEWS:
+            raise ValidationError(
+                {"reviews": [f"Send at most {claimreview.MAX_REVIEWS} reviews at once."]}
+            )
+        summary = claimreview.claimreviews_import(document=request.data, by=request.user)
+        data = {
+            "imported": len(summary.created),
+            "skipped": len(summary.skipped),
+            "refused": len(summary.refused),
+            "created": summary.created,
+            "reviews": [
+                {"index": r.index, "url": r.url, "errors": r.errors} for r in summary.refused
+            ],
+        }
+        if summary.refused and not summary.created and not summary.skipped:
+            response = self.handle_exception(
+                ValidationError(
+                    {
+                        f"reviews.{r.index}" + (f".{name}" if name else ""): messages
+                        for r in summary.refused
+                        for name, messages in r.errors.items()
+                    }
+                )
+            )
+            response.data.update(data)
+            return response
+        return Response(data, status=status.HTTP_201_CREATED if summary.created else 200)
 
     @extend_schema(
         summary="Claims as CSV",
