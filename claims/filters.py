@@ -105,6 +105,16 @@ class ClaimFilterSet(django_filters.FilterSet):
         label="What is counted",
         help_text='Words of what one of its quantities counts ("settlements").',
     )
+    external_id = django_filters.CharFilter(
+        label="External id",
+        help_text=(
+            "The claim's id in the system it was imported from, exactly; add source_system "
+            "when several systems are imported."
+        ),
+    )
+    source_system = django_filters.CharFilter(
+        label="Source system", help_text="The system an external id belongs to, exactly."
+    )
     as_of = DateFilter(
         method="filter_as_of",
         label="As of",
@@ -130,6 +140,8 @@ class ClaimFilterSet(django_filters.FilterSet):
             "has_counter_claims",
             "unit",
             "counted",
+            "external_id",
+            "source_system",
             "as_of",
         ]
 
@@ -190,6 +202,15 @@ class ActorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label="Search", help_text="Words of the name, an alias or description."
     )
+    name = django_filters.CharFilter(
+        method="filter_name",
+        label="Exact name",
+        help_text=(
+            "The exact name or an alias, ignoring case and accents (\"sergei lavrov\" finds "
+            "Sergey Lavrov if that spelling is recorded as an alias); no partial matches: "
+            "the natural key of a get-or-create."
+        ),
+    )
     kind = django_filters.MultipleChoiceFilter(choices=Actor.Kind.choices, label="Kind")
     affiliation = RecordFilter(
         queryset=Actor.objects.all(), label="Belongs to", help_text="Id of an organisation or side."
@@ -197,15 +218,27 @@ class ActorFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Actor
-        fields = ["q", "kind", "affiliation"]
+        fields = ["q", "name", "kind", "affiliation"]
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_name(self, queryset, name, value):
+        return queryset.named(value)
 
 
 class PlaceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label="Search", help_text="Words of the name or an alias."
+    )
+    name = django_filters.CharFilter(
+        method="filter_name",
+        label="Exact name",
+        help_text=(
+            "The exact name or an alias, ignoring case and accents (\"sergei lavrov\" finds "
+            "Sergey Lavrov if that spelling is recorded as an alias); no partial matches: "
+            "the natural key of a get-or-create."
+        ),
     )
     kind = django_filters.MultipleChoiceFilter(choices=Place.Kind.choices, label="Kind")
     parent = RecordFilter(
@@ -220,10 +253,13 @@ class PlaceFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Place
-        fields = ["q", "kind", "parent", "within"]
+        fields = ["q", "name", "kind", "parent", "within"]
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_name(self, queryset, name, value):
+        return queryset.named(value)
 
     def filter_within(self, queryset, name, value):
         return queryset.inside(value)

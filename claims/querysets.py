@@ -64,6 +64,12 @@ class ActorQuerySet(models.QuerySet):
             fallback_fields=["name", "aliases__name", "description"],
         )
 
+    def named(self, name: str) -> ActorQuerySet:
+        """Actors whose name or an alias is exactly ``name``, ignoring case and accents."""
+        return search.exact_name(
+            self, name, alias_model=claims_models.ActorAlias, alias_to="actor"
+        )
+
     def with_counts(self) -> ActorQuerySet:
         """Annotate ``claim_count``: the claims each actor made (merged duplicates left out)."""
 
@@ -105,6 +111,12 @@ class PlaceQuerySet(models.QuerySet):
             alias_model=claims_models.PlaceAlias,
             alias_to="place",
             fallback_fields=["name", "aliases__name"],
+        )
+
+    def named(self, name: str) -> PlaceQuerySet:
+        """Places whose name or an alias is exactly ``name``, ignoring case and accents."""
+        return search.exact_name(
+            self, name, alias_model=claims_models.PlaceAlias, alias_to="place"
         )
 
     def inside(self, place) -> PlaceQuerySet:
@@ -160,6 +172,21 @@ class AppearanceQuerySet(models.QuerySet):
         """Appearance rows (admin list and the claim's inline): claim, source, excerpt, chain."""
         return self.select_related("claim", "source", "excerpt").prefetch_related(
             Prefetch("chain", queryset=claims_models.AttributionStep.objects.for_chain())
+        )
+
+    def for_claim(self) -> AppearanceQuerySet:
+        """A claim's appearances as its endpoint lists them: source with outlet, excerpt, chain.
+
+        In the order the claim shows them (first published first); the
+        source's text is left out, the excerpt carries the words.
+        """
+        return (
+            self.select_related("source__outlet", "excerpt")
+            .defer("source__body")
+            .prefetch_related(
+                Prefetch("chain", queryset=claims_models.AttributionStep.objects.for_chain())
+            )
+            .order_by("source__published_at", "id")
         )
 
 

@@ -257,6 +257,35 @@ def name_search(
     )
 
 
+def exact_name(queryset: QuerySet, name: str, *, alias_model, alias_to: str) -> QuerySet:
+    """Actors or places whose name or one of whose aliases is ``name``, ignoring case and accents.
+
+    The natural-key lookup of a script's get-or-create: no substring, no
+    resemblance, only the same name. On PostgreSQL both sides are
+    ``lower(claimsbase_unaccent(...))``, the expression the GIN trigram
+    indexes hold, which answer equality too (pg_trgm 1.6), so the lookup
+    stays an index probe at any size. SQLite compares the same normal form
+    (``claimsbase_normalise``) row by row, which is fine at its size.
+    """
+    name = clean(name)
+    if not name:
+        return queryset.none()
+    if is_postgresql():
+        wanted = Lower(Func(Value(name), function="claimsbase_unaccent"))
+
+        def norm(field: str) -> Func:
+            return _unaccented(field)
+    else:
+        wanted = Value(normalise(name))
+
+        def norm(field: str) -> Func:
+            return Func(F(field), function="claimsbase_normalise")
+
+    by_name = queryset.model._default_manager.annotate(norm=norm("name")).filter(norm=wanted)
+    by_alias = alias_model._default_manager.annotate(norm=norm("name")).filter(norm=wanted)
+    return queryset.filter(Q(pk__in=by_name.values("pk")) | Q(pk__in=by_alias.values(alias_to)))
+
+
 def source_search(queryset: QuerySet, q: str, *, outlets: QuerySet) -> QuerySet:
     """Sources whose title, body or URL match ``q``, or whose outlet is named by it.
 

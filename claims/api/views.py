@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from claims import bulk, services
@@ -18,6 +19,8 @@ from claims.api.serializers import (
     ActorDetailSerializer,
     ActorSerializer,
     ActorWriteSerializer,
+    AppearanceSerializer,
+    AppearanceWriteSerializer,
     AssessmentCreateSerializer,
     AssessmentSerializer,
     AssessmentWriteSerializer,
@@ -51,8 +54,18 @@ from claims.filters import (
     RelationFilterSet,
     TopicFilterSet,
 )
-from claims.models import Actor, Assessment, Claim, ClaimRelation, Evidence, Place, Topic
-from claimsbase.viewsets import RecordViewSet
+from claims.models import (
+    Actor,
+    Appearance,
+    Assessment,
+    Claim,
+    ClaimRelation,
+    Evidence,
+    Place,
+    Topic,
+)
+from claimsbase.api import etag_for, expected_version
+from claimsbase.viewsets import IF_MATCH, RecordViewSet
 
 # The largest filtered list an export answers in one response.
 EXPORT_LIMIT = 1000
@@ -75,6 +88,9 @@ class ActorViewSet(RecordViewSet):
     filterset_class = ActorFilterSet
     ordering_fields = ["id", "name", "claim_count"]
 
+    def create_record(self, data: dict):
+        return services.named_record_save(record=self.queryset.model(), **data)
+
     def update_record(self, instance, data: dict, *, expected_version):
         return services.named_record_save(
             record=instance, expected_version=expected_version, **data
@@ -89,6 +105,9 @@ class PlaceViewSet(RecordViewSet):
     write_serializer_class = PlaceWriteSerializer
     filterset_class = PlaceFilterSet
     ordering_fields = ["id", "name"]
+
+    def create_record(self, data: dict):
+        return services.named_record_save(record=self.queryset.model(), **data)
 
     def update_record(self, instance, data: dict, *, expected_version):
         return services.named_record_save(
@@ -131,6 +150,8 @@ class ClaimViewSet(RecordViewSet):
         "relations": "claims.add_claimrelation",
         "merge": "claims.merge_claim",
         "import_claims": "claims.add_claim",
+        "appearances": "claims.add_appearance",
+        "appearance_remove": "claims.delete_appearance",
     }
 
     def get_queryset(self):
@@ -138,6 +159,8 @@ class ClaimViewSet(RecordViewSet):
             return Claim.objects.for_list()  # Merged duplicates live on in their target.
         if self.action == "claimreview_list":
             return Claim.objects.active().for_detail()
+        if self.action in ("appearances", "appearance_remove"):
+            return Claim.objects.all()  # the claim's own row; its appearances are read apart
         return Claim.objects.for_detail()
 
     def get_serializer_class(self):
@@ -170,6 +193,60 @@ class ClaimViewSet(RecordViewSet):
         )
         assessment = Assessment.objects.for_list().get(pk=assessment.pk)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"], request=None, responses=AppearanceSerializer(many=True), filters=False
+    )
+    @extend_schema(
+        methods=["POST"], request=AppearanceWriteSerializer, responses={201: AppearanceSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def appearances(self, request, pk=None):
+        """Where the claim was reported; POST adds a source's report of it (editors).
+
+        Give ``source`` and either ``excerpt`` (an excerpt already anchored in
+        that source) or ``exact`` (the words as they stand in its text, with
+        ``start`` when they occur more than once), and the ``chain`` of who
+        said it to whom, original speaker first. The claim's search document
+        is updated with the excerpt.
+        """
+        claim = self.get_object()
+        if request.method == "GET":
+            rows = Appearance.objects.for_claim().filter(claim=claim)
+            return Response(AppearanceSerializer(rows, many=True).data)
+        serializer = AppearanceWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appearance = services.appearance_add(claim=claim, **serializer.validated_data)
+        appearance = Appearance.objects.for_claim().get(pk=appearance.pk)
+        response = Response(AppearanceSerializer(appearance).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag_for(appearance.version)
+        return response
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        parameters=[IF_MATCH],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"appearances/(?P<appearance_id>[0-9]+)",
+        url_name="appearance-remove",
+        filter_backends=[],
+    )
+    def appearance_remove(self, request, pk=None, appearance_id=None):
+        """Remove one appearance of this claim (editors), with its attribution chain.
+
+        Its history remains. With ``If-Match`` (the appearance's ``version``),
+        an appearance changed since you read it is not removed (412).
+        """
+        claim = self.get_object()
+        appearance = get_object_or_404(Appearance.objects.filter(claim=claim), pk=appearance_id)
+        services.appearance_remove(
+            appearance=appearance, expected_version=expected_version(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=RelationWriteSerializer, responses={201: RelationSerializer})
     @action(detail=True, methods=["post"], filter_backends=[])

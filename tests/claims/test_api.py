@@ -172,6 +172,7 @@ def test_claim_representation_is_complete_on_its_own(client):
                     },
                 ],
                 "note": "",
+                "version": appearance.version,
             }
         ],
         "actors": [{"id": putin.pk, "name": "Vladimir Putin"}],
