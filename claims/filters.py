@@ -21,7 +21,13 @@ from claims.models import (
     Topic,
     VerificationStatus,
 )
-from claimsbase.filters import BooleanFilter, DateFilter, DateTimeFilter, RecordFilter
+from claimsbase.filters import (
+    BooleanFilter,
+    DateFilter,
+    DateTimeFilter,
+    MomentFilter,
+    RecordFilter,
+)
 from sources.models import Outlet, Source
 
 
@@ -115,12 +121,13 @@ class ClaimFilterSet(django_filters.FilterSet):
     source_system = django_filters.CharFilter(
         label="Source system", help_text="The system an external id belongs to, exactly."
     )
-    as_of = DateFilter(
+    as_of = MomentFilter(
         method="filter_as_of",
         label="As of",
         help_text=(
-            "A date: claims first reported later are left out, and each claim shows the "
-            "status and grade it had at the end of that day."
+            "A date (its end) or a date and time (ISO 8601, e.g. 2025-03-12T09:30:00Z): claims "
+            "first reported later are left out, and each claim shows the status and grade it "
+            "had then. On a list, a claim and the exports alike."
         ),
     )
 
@@ -148,9 +155,9 @@ class ClaimFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # ``as_of`` goes first: it annotates the status a claim had on that
         # day, which the status filter then reads instead of today's.
-        day = self.form.cleaned_data.get("as_of")
-        if day:
-            queryset = queryset.as_of(day)
+        moment = self.form.cleaned_data.get("as_of")
+        if moment:
+            queryset = queryset.as_of(moment)
         for name, value in self.form.cleaned_data.items():
             if name in ("as_of", "q"):
                 continue

@@ -299,19 +299,23 @@ class ClaimQuerySet(models.QuerySet):
             ),
         )
 
-    def as_of(self, day: datetime.date) -> ClaimQuerySet:
-        """The knowledge base as it stood at the end of ``day``.
+    def as_of(self, when: datetime.date | datetime.datetime) -> ClaimQuerySet:
+        """The knowledge base as it stood at the end of a day, or at a moment.
 
-        Claims first reported later (asserted after ``day``, or without a
+        Claims first reported later (asserted after that day, or without a
         date asserted and first published later) are left out. Each claim
         is annotated with ``as_of_status``, ``as_of_credibility``,
         ``as_of_reliability`` and ``as_of_assessment_id`` from its latest
-        assessment made by the end of that day, and that assessment is
-        prefetched as ``as_of_assessments``; a claim not yet assessed then is
+        assessment made by then, and that assessment is prefetched as
+        ``as_of_assessments``; a claim not yet assessed then is
         "unverified" with no grade.
         """
-
-        end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+        if isinstance(when, datetime.datetime):
+            end = when if timezone.is_aware(when) else timezone.make_aware(when)
+            day = timezone.localtime(end).date()
+        else:
+            day = when
+            end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
         published_by_then = Exists(
             claims_models.Appearance.objects.filter(
                 claim=OuterRef("pk"), source__published_at__lte=end

@@ -188,7 +188,7 @@ def test_claim_list_with_a_malformed_filter_shows_the_error(client, gains):
     response = client.get(reverse("claims:claim_list"), {"as_of": "yesterday", "claimant": "x"})
 
     assert_status(response, 200)
-    assert "Enter a valid date." in response.content.decode()
+    assert "Give a date (YYYY-MM-DD) or a date and time" in response.content.decode()
 
 
 def test_claim_list_sorts_by_counter_claims_and_pages(client, gains):
