@@ -543,7 +543,10 @@ class QuantityWriteSerializer(WriteSerializer):
         """
         quantity = Quantity(**attrs)
         try:
-            quantity.full_clean(exclude=["claim"], validate_unique=False)
+            # The constraints are checked by the service, which saves the row.
+            quantity.full_clean(
+                exclude=["claim"], validate_unique=False, validate_constraints=False
+            )
         except DjangoValidationError as error:
             raise serializers.ValidationError(
                 {
