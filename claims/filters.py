@@ -213,7 +213,7 @@ class ActorFilterSet(django_filters.FilterSet):
         method="filter_name",
         label="Exact name",
         help_text=(
-            "The exact name or an alias, ignoring case and accents (\"sergei lavrov\" finds "
+            'The exact name or an alias, ignoring case and accents ("sergei lavrov" finds '
             "Sergey Lavrov if that spelling is recorded as an alias); no partial matches: "
             "the natural key of a get-or-create."
         ),
@@ -242,7 +242,7 @@ class PlaceFilterSet(django_filters.FilterSet):
         method="filter_name",
         label="Exact name",
         help_text=(
-            "The exact name or an alias, ignoring case and accents (\"sergei lavrov\" finds "
+            'The exact name or an alias, ignoring case and accents ("sergei lavrov" finds '
             "Sergey Lavrov if that spelling is recorded as an alias); no partial matches: "
             "the natural key of a get-or-create."
         ),

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from django import forms
 
-from claimsbase.filters import RecordPicker
-
 from claims.models import (
     Actor,
     Claim,
@@ -22,6 +20,7 @@ from claims.models import (
     Topic,
     VerificationStatus,
 )
+from claimsbase.filters import RecordPicker
 from sources.models import Outlet, Reliability, Source
 
 RELIABILITY_CHOICES = [("", "From the outlet that first reported the claim"), *Reliability.choices]

@@ -343,8 +343,10 @@ class Place(TrackedModel):
         if "duplicate_place" not in codes:
             return None
         twins = Place.objects.filter(name=self.name).exclude(pk=self.pk)
-        twins = twins.filter(parent=self.parent_id) if self.parent_id else twins.filter(
-            parent__isnull=True
+        twins = (
+            twins.filter(parent=self.parent_id)
+            if self.parent_id
+            else twins.filter(parent__isnull=True)
         )
         return twins.only("id").first()
 

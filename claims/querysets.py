@@ -66,9 +66,7 @@ class ActorQuerySet(models.QuerySet):
 
     def named(self, name: str) -> ActorQuerySet:
         """Actors whose name or an alias is exactly ``name``, ignoring case and accents."""
-        return search.exact_name(
-            self, name, alias_model=claims_models.ActorAlias, alias_to="actor"
-        )
+        return search.exact_name(self, name, alias_model=claims_models.ActorAlias, alias_to="actor")
 
     def with_counts(self) -> ActorQuerySet:
         """Annotate ``claim_count``: the claims each actor made (merged duplicates left out)."""
@@ -115,9 +113,7 @@ class PlaceQuerySet(models.QuerySet):
 
     def named(self, name: str) -> PlaceQuerySet:
         """Places whose name or an alias is exactly ``name``, ignoring case and accents."""
-        return search.exact_name(
-            self, name, alias_model=claims_models.PlaceAlias, alias_to="place"
-        )
+        return search.exact_name(self, name, alias_model=claims_models.PlaceAlias, alias_to="place")
 
     def inside(self, place) -> PlaceQuerySet:
         """``place`` and every place within it, at any depth."""

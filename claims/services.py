@@ -665,9 +665,7 @@ def aliases_set(
     return changed
 
 
-def _alias_new(
-    *, record: Actor | Place, name: str, language: str = ""
-) -> ActorAlias | PlaceAlias:
+def _alias_new(*, record: Actor | Place, name: str, language: str = "") -> ActorAlias | PlaceAlias:
     alias = record.aliases.model(name=name, language=language)
     setattr(alias, record._meta.model_name, record)
     alias.save_validated(reason="Recorded")
@@ -696,8 +694,7 @@ def roles_set(*, actor: Actor, roles: Iterable[Mapping[str, Any]]) -> None:
     """
     roles = list(roles)
     current = {
-        (role.title, role.organisation_id, role.start, role.end): role
-        for role in actor.roles.all()
+        (role.title, role.organisation_id, role.start, role.end): role for role in actor.roles.all()
     }
     wanted = {_role_key(row) for row in roles}
     for key, role in current.items():

@@ -11,9 +11,9 @@ import datetime
 
 import django_filters
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.urls import reverse
 from django.utils.html import format_html
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field

@@ -795,7 +795,8 @@ def test_aliases_given_replace_those_recorded_and_claims_are_found_by_them(edito
 
     assert_status(response, 200)
     assert [a["name"] for a in response.json()["aliases"]] == ["Syrsky"]
-    assert [h.history_change_reason for h in ActorAlias.history.filter(id=old.pk)][0] == "Removed"
+    removal = ActorAlias.history.filter(id=old.pk, history_type="-").get()
+    assert removal.history_change_reason == "Removed"
     found = editor_client.get("/api/v1/claims/", {"q": "Syrsky"}).json()["results"]
     assert [row["id"] for row in found] == [claim.pk]
     # Left out, the aliases stay as they are.
@@ -843,9 +844,10 @@ def test_place_aliases_are_writable(editor_client):
 
     assert_status(response, 201)
     assert [a["name"] for a in response.json()["aliases"]] == ["Kupyansk"]
-    assert editor_client.get("/api/v1/places/", {"name": "kupyansk"}).json()["results"][0][
-        "id"
-    ] == response.json()["id"]
+    assert (
+        editor_client.get("/api/v1/places/", {"name": "kupyansk"}).json()["results"][0]["id"]
+        == response.json()["id"]
+    )
 
 
 # --- every invalid row, clean messages, as_of ----------------------------------------

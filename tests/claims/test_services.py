@@ -769,14 +769,14 @@ def test_aliases_set_refuses_repeats_and_the_name_itself(db, editor):
 
 
 def test_roles_set_reports_each_role_that_ends_before_it_starts(db, editor):
-    actor = ActorFactory()
+    actor, day = ActorFactory(), datetime.date
     with pytest.raises(ValidationError) as info:
         roles_set(
             actor=actor,
             roles=[
                 {"title": "Minister", "start": datetime.date(2010, 1, 1), "end": None},
-                {"title": "A", "start": datetime.date(2010, 1, 2), "end": datetime.date(2010, 1, 1)},
-                {"title": "B", "start": datetime.date(2011, 1, 2), "end": datetime.date(2011, 1, 1)},
+                {"title": "A", "start": day(2010, 1, 2), "end": day(2010, 1, 1)},
+                {"title": "B", "start": day(2011, 1, 2), "end": day(2011, 1, 1)},
             ],
         )
     assert set(_errors(info)) == {"roles.1.end", "roles.2.end"}
