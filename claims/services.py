@@ -121,17 +121,16 @@ def claim_create(
     claim.actors.set(actors)
     claim.places.set(places)
     claim.topics.set(topics)
+    # Quantities and appearances are both checked, so one answer names every refused row.
     errors = {}
-    for write in (
-        lambda: quantities_record(claim=claim, quantities=quantities),
-        lambda: _each_row(
-            appearances, "appearances", lambda row: appearance_add(claim=claim, **row)
-        ),
-    ):
-        try:
-            write()
-        except ValidationError as error:
-            errors.update(error.error_dict)
+    try:
+        quantities_record(claim=claim, quantities=quantities)
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    try:
+        _each_row(appearances, "appearances", lambda row: appearance_add(claim=claim, **row))
+    except ValidationError as error:
+        errors.update(error.error_dict)
     if errors:
         raise ValidationError(errors)
     claims_reindex(claim_ids=[claim.pk])
@@ -588,23 +587,20 @@ def named_record_save(
     """
     renamed = record.pk is not None and changes.get("name", record.name) != record.name
     record_save(record=record, expected_version=expected_version, **changes)
-    errors = {}
-    aliases_changed = False
-    for name, write in (
-        ("aliases", lambda: aliases_set(record=record, aliases=aliases, reindex=False)),
-        ("roles", lambda: roles_set(actor=record, roles=roles)),
-    ):
-        wanted = aliases if name == "aliases" else roles
-        if wanted is None:
-            continue
-        if name == "roles" and not isinstance(record, Actor):
-            raise ValidationError({"roles": "Only actors hold roles."})
+    if roles is not None and not isinstance(record, Actor):
+        raise ValidationError({"roles": "Only actors hold roles."})
+    # Aliases and roles are both checked, so one answer names every refused row.
+    errors, aliases_changed = {}, False
+    if aliases is not None:
         try:
-            changed = write()
+            aliases_changed = aliases_set(record=record, aliases=aliases, reindex=False)
         except ValidationError as error:
             errors.update(error.error_dict)
-        else:
-            aliases_changed = aliases_changed or (name == "aliases" and changed)
+    if roles is not None:
+        try:
+            roles_set(actor=record, roles=roles)
+        except ValidationError as error:
+            errors.update(error.error_dict)
     if errors:
         raise ValidationError(errors)
     if renamed or aliases_changed:
@@ -670,9 +666,6 @@ def _alias_new(*, record: Actor | Place, name: str, language: str = "") -> Actor
     setattr(alias, record._meta.model_name, record)
     alias.save_validated(reason="Recorded")
     return alias
-
-
-ROLE_FIELDS = ("title", "organisation", "start", "end")
 
 
 def _role_key(fields: Mapping[str, Any]) -> tuple:
