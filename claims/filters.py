@@ -21,7 +21,13 @@ from claims.models import (
     Topic,
     VerificationStatus,
 )
-from claimsbase.filters import BooleanFilter, DateFilter, DateTimeFilter, RecordFilter
+from claimsbase.filters import (
+    BooleanFilter,
+    DateFilter,
+    DateTimeFilter,
+    MomentFilter,
+    RecordFilter,
+)
 from sources.models import Outlet, Source
 
 
@@ -105,12 +111,23 @@ class ClaimFilterSet(django_filters.FilterSet):
         label="What is counted",
         help_text='Words of what one of its quantities counts ("settlements").',
     )
-    as_of = DateFilter(
+    external_id = django_filters.CharFilter(
+        label="External id",
+        help_text=(
+            "The claim's id in the system it was imported from, exactly; add source_system "
+            "when several systems are imported."
+        ),
+    )
+    source_system = django_filters.CharFilter(
+        label="Source system", help_text="The system an external id belongs to, exactly."
+    )
+    as_of = MomentFilter(
         method="filter_as_of",
         label="As of",
         help_text=(
-            "A date: claims first reported later are left out, and each claim shows the "
-            "status and grade it had at the end of that day."
+            "A date (its end) or a date and time (ISO 8601, e.g. 2025-03-12T09:30:00Z): claims "
+            "first reported later are left out, and each claim shows the status and grade it "
+            "had then. On a list, a claim and the exports alike."
         ),
     )
 
@@ -130,15 +147,17 @@ class ClaimFilterSet(django_filters.FilterSet):
             "has_counter_claims",
             "unit",
             "counted",
+            "external_id",
+            "source_system",
             "as_of",
         ]
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # ``as_of`` goes first: it annotates the status a claim had on that
         # day, which the status filter then reads instead of today's.
-        day = self.form.cleaned_data.get("as_of")
-        if day:
-            queryset = queryset.as_of(day)
+        moment = self.form.cleaned_data.get("as_of")
+        if moment:
+            queryset = queryset.as_of(moment)
         for name, value in self.form.cleaned_data.items():
             if name in ("as_of", "q"):
                 continue
@@ -190,6 +209,15 @@ class ActorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label="Search", help_text="Words of the name, an alias or description."
     )
+    name = django_filters.CharFilter(
+        method="filter_name",
+        label="Exact name",
+        help_text=(
+            'The exact name or an alias, ignoring case and accents ("sergei lavrov" finds '
+            "Sergey Lavrov if that spelling is recorded as an alias); no partial matches: "
+            "the natural key of a get-or-create."
+        ),
+    )
     kind = django_filters.MultipleChoiceFilter(choices=Actor.Kind.choices, label="Kind")
     affiliation = RecordFilter(
         queryset=Actor.objects.all(), label="Belongs to", help_text="Id of an organisation or side."
@@ -197,15 +225,27 @@ class ActorFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Actor
-        fields = ["q", "kind", "affiliation"]
+        fields = ["q", "name", "kind", "affiliation"]
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_name(self, queryset, name, value):
+        return queryset.named(value)
 
 
 class PlaceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label="Search", help_text="Words of the name or an alias."
+    )
+    name = django_filters.CharFilter(
+        method="filter_name",
+        label="Exact name",
+        help_text=(
+            'The exact name or an alias, ignoring case and accents ("sergei lavrov" finds '
+            "Sergey Lavrov if that spelling is recorded as an alias); no partial matches: "
+            "the natural key of a get-or-create."
+        ),
     )
     kind = django_filters.MultipleChoiceFilter(choices=Place.Kind.choices, label="Kind")
     parent = RecordFilter(
@@ -220,10 +260,13 @@ class PlaceFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Place
-        fields = ["q", "kind", "parent", "within"]
+        fields = ["q", "name", "kind", "parent", "within"]
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_name(self, queryset, name, value):
+        return queryset.named(value)
 
     def filter_within(self, queryset, name, value):
         return queryset.inside(value)

@@ -20,7 +20,7 @@ from claims.models import (
     VerificationStatus,
 )
 from claimsbase.filters import RecordPicker
-from sources.models import Reliability, Source
+from sources.models import Outlet, Reliability, Source
 
 RELIABILITY_CHOICES = [("", "From whoever the claim comes from"), *Reliability.choices]
 # No stance is assumed: evidence recorded as supporting by default would
@@ -156,6 +156,62 @@ class EvidenceForm(forms.Form):
         help_text=SOURCE_HELP,
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AppearanceForm(forms.Form):
+    """Another source reporting this claim: the source, its words, and who said it to whom."""
+
+    source = forms.ModelChoiceField(
+        label="Source",
+        queryset=Source.objects.only("id", "title"),
+        widget=RecordPicker(
+            search_url="sources-api:source-list", queryset=Source.objects.only("id", "title")
+        ),
+        help_text="Type words of its title, outlet or address and pick it (or type its number).",
+        error_messages={"invalid_choice": "No source has this number."},
+    )
+    exact = forms.CharField(
+        label="Quote from the source",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The words exactly as they stand in the source's text (optional).",
+    )
+    start = forms.IntegerField(
+        label="Where the quote starts (character offset)",
+        required=False,
+        min_value=0,
+        help_text="Needed only if the words occur more than once.",
+    )
+    chain = forms.CharField(
+        label="Attribution chain",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "One step per line, original speaker first: the name of a recorded actor or "
+            "outlet, or what the step was (“briefing to Putin”)."
+        ),
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_chain(self) -> list[dict]:
+        """Each line as a step: an actor or outlet known by exactly that name, else a label."""
+        steps = []
+        for line in self.cleaned_data["chain"].splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if len(line) > 200:
+                raise forms.ValidationError("A step is at most 200 characters.")
+            actors = list(Actor.objects.named(line).only("id")[:2])
+            outlets = [] if actors else list(Outlet.objects.filter(name__iexact=line)[:2])
+            if len(actors) == 1:
+                steps.append({"actor": actors[0]})
+            elif len(outlets) == 1:
+                steps.append({"outlet": outlets[0]})
+            else:  # unknown, or several records share the name: the words themselves
+                steps.append({"label": line})
+        return steps
 
 
 class ClaimCompareForm(forms.Form):

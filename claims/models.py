@@ -178,6 +178,7 @@ class Actor(WikidataMixin, TrackedModel):
             models.UniqueConstraint(
                 fields=["name", "kind"],
                 name="%(app_label)s_%(class)s_unique_name_kind",
+                violation_error_code="duplicate_actor",
                 violation_error_message="An actor of this kind with this name already exists.",
             ),
             models.CheckConstraint(
@@ -198,6 +199,12 @@ class Actor(WikidataMixin, TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:actor_detail", args=[self.pk])
+
+    def duplicate_of(self, codes: set[str]) -> Actor | None:
+        if "duplicate_actor" not in codes:
+            return None
+        twins = Actor.objects.filter(name=self.name, kind=self.kind).exclude(pk=self.pk)
+        return twins.only("id").first()
 
     def clean(self) -> None:
         ancestor, seen = self.affiliation, set()
@@ -286,6 +293,11 @@ class ActorRole(TrackedModel):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        # The check constraint says the same to the database; this puts it on the field.
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "A role cannot end before it starts."})
+
     def covers(self, day) -> bool:
         if day is None:
             return self.end is None
@@ -336,6 +348,7 @@ class Place(WikidataMixin, TrackedModel):
             models.UniqueConstraint(
                 fields=["name", "parent"],
                 name="%(app_label)s_%(class)s_unique_name_in_parent",
+                violation_error_code="duplicate_place",
                 violation_error_message="A place with this name already exists in this parent.",
             ),
             models.UniqueConstraint(
@@ -391,6 +404,17 @@ class Place(WikidataMixin, TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:place_detail", args=[self.pk])
+
+    def duplicate_of(self, codes: set[str]) -> Place | None:
+        if "duplicate_place" not in codes:
+            return None
+        twins = Place.objects.filter(name=self.name).exclude(pk=self.pk)
+        twins = (
+            twins.filter(parent=self.parent_id)
+            if self.parent_id
+            else twins.filter(parent__isnull=True)
+        )
+        return twins.only("id").first()
 
     def clean(self) -> None:
         if (
@@ -567,6 +591,13 @@ class Claim(TrackedModel):
             models.Index(fields=["claimant", "-asserted_on"], name="claim_claimant_asserted_idx"),
             # Date range filters (asserted before/after) and the as-of view.
             models.Index(fields=["asserted_on"], name="claim_asserted_idx"),
+            # A script's natural-key lookup, ?external_id= with or without a source system
+            # (the unique constraint's index leads with source_system).
+            models.Index(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="claim_external_id_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -574,6 +605,14 @@ class Claim(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:claim_detail", args=[self.pk])
+
+    def duplicate_of(self, codes: set[str]) -> Claim | None:
+        if "duplicate_external_id" not in codes:
+            return None
+        twins = Claim.objects.filter(
+            source_system=self.source_system, external_id=self.external_id
+        ).exclude(pk=self.pk)
+        return twins.only("id").first()
 
     @property
     def status_choice(self) -> VerificationStatus:

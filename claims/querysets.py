@@ -65,6 +65,10 @@ class ActorQuerySet(models.QuerySet):
             fallback_fields=["name", "aliases__name", "description"],
         )
 
+    def named(self, name: str) -> ActorQuerySet:
+        """Actors whose name or an alias is exactly ``name``, ignoring case and accents."""
+        return search.exact_name(self, name, alias_model=claims_models.ActorAlias, alias_to="actor")
+
     def with_counts(self) -> ActorQuerySet:
         """Annotate ``claim_count``: the claims each actor made (merged duplicates left out)."""
 
@@ -107,6 +111,10 @@ class PlaceQuerySet(models.QuerySet):
             alias_to="place",
             fallback_fields=["name", "aliases__name"],
         )
+
+    def named(self, name: str) -> PlaceQuerySet:
+        """Places whose name or an alias is exactly ``name``, ignoring case and accents."""
+        return search.exact_name(self, name, alias_model=claims_models.PlaceAlias, alias_to="place")
 
     def inside(self, place) -> PlaceQuerySet:
         """``place`` and every place within it, at any depth."""
@@ -161,6 +169,21 @@ class AppearanceQuerySet(models.QuerySet):
         """Appearance rows (admin list and the claim's inline): claim, source, excerpt, chain."""
         return self.select_related("claim", "source", "excerpt").prefetch_related(
             Prefetch("chain", queryset=claims_models.AttributionStep.objects.for_chain())
+        )
+
+    def for_claim(self) -> AppearanceQuerySet:
+        """A claim's appearances as its endpoint lists them: source with outlet, excerpt, chain.
+
+        In the order the claim shows them (first published first); the
+        source's text is left out, the excerpt carries the words.
+        """
+        return (
+            self.select_related("source__outlet", "excerpt")
+            .defer("source__body")
+            .prefetch_related(
+                Prefetch("chain", queryset=claims_models.AttributionStep.objects.for_chain())
+            )
+            .order_by("source__published_at", "id")
         )
 
 
@@ -291,19 +314,23 @@ class ClaimQuerySet(models.QuerySet):
             ),
         )
 
-    def as_of(self, day: datetime.date) -> ClaimQuerySet:
-        """The knowledge base as it stood at the end of ``day``.
+    def as_of(self, when: datetime.date | datetime.datetime) -> ClaimQuerySet:
+        """The knowledge base as it stood at the end of a day, or at a moment.
 
-        Claims first reported later (asserted after ``day``, or without a
+        Claims first reported later (asserted after that day, or without a
         date asserted and first published later) are left out. Each claim
         is annotated with ``as_of_status``, ``as_of_credibility``,
         ``as_of_reliability`` and ``as_of_assessment_id`` from its latest
-        assessment made by the end of that day, and that assessment is
-        prefetched as ``as_of_assessments``; a claim not yet assessed then is
+        assessment made by then, and that assessment is prefetched as
+        ``as_of_assessments``; a claim not yet assessed then is
         "unverified" with no grade.
         """
-
-        end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+        if isinstance(when, datetime.datetime):
+            end = when if timezone.is_aware(when) else timezone.make_aware(when)
+            day = timezone.localtime(end).date()
+        else:
+            day = when
+            end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
         published_by_then = Exists(
             claims_models.Appearance.objects.filter(
                 claim=OuterRef("pk"), source__published_at__lte=end

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_update_with_history
 from claims.models import (
     Actor,
     ActorAlias,
+    ActorRole,
     Appearance,
     Assessment,
     AttributionStep,
@@ -53,6 +54,25 @@ def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
             }
         )
     return ValidationError({prefix: error.error_list})
+
+
+def _each_row(rows: Iterable[Mapping[str, Any]], prefix: str, write) -> list:
+    """``write(row)`` for every row; every refused row is reported, not only the first.
+
+    The errors of all rows are raised together, keyed by row ("quantities.0.unit",
+    "quantities.2.value"); the caller's transaction then writes none of them.
+    Each write validates before it saves, and saves in a savepoint, so the rows
+    after a refused one are still checked.
+    """
+    written, errors = [], {}
+    for index, row in enumerate(rows):
+        try:
+            written.append(write(row))
+        except ValidationError as error:
+            errors.update(_prefixed(error, f"{prefix}.{index}").error_dict)
+    if errors:
+        raise ValidationError(errors)
+    return written
 
 
 def _refuse_merged(claim: Claim) -> None:
@@ -103,12 +123,18 @@ def claim_create(
     claim.actors.set(actors)
     claim.places.set(places)
     claim.topics.set(topics)
-    quantities_record(claim=claim, quantities=quantities)
-    for index, appearance in enumerate(appearances):
-        try:
-            appearance_add(claim=claim, **appearance)
-        except ValidationError as error:
-            raise _prefixed(error, f"appearances.{index}") from None
+    # Quantities and appearances are both checked, so one answer names every refused row.
+    errors = {}
+    try:
+        quantities_record(claim=claim, quantities=quantities)
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    try:
+        _each_row(appearances, "appearances", lambda row: appearance_add(claim=claim, **row))
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
     claims_reindex(claim_ids=[claim.pk])
     return claim
 
@@ -146,15 +172,13 @@ def claim_update(*, claim: Claim, expected_version: int | None = None, **changes
 def quantities_record(*, claim: Claim, quantities: Iterable[Mapping[str, Any]]) -> list[Quantity]:
     """Add the numbers a claim asserts, each normalised to its canonical unit."""
     _refuse_merged(claim)
-    recorded = []
-    for index, fields in enumerate(quantities):
+
+    def record(fields: Mapping[str, Any]) -> Quantity:
         quantity = Quantity(claim=claim, **fields)
-        try:
-            quantity.save_validated(reason="Recorded")
-        except ValidationError as error:
-            raise _prefixed(error, f"quantities.{index}") from None
-        recorded.append(quantity)
-    return recorded
+        quantity.save_validated(reason="Recorded")
+        return quantity
+
+    return _each_row(quantities, "quantities", record)
 
 
 @transaction.atomic
@@ -178,14 +202,42 @@ def appearance_add(
         excerpt = excerpt_create(source=source, exact=exact, start=start)
     appearance = Appearance(claim=claim, source=source, excerpt=excerpt, note=note)
     appearance.save_validated(reason="Recorded")
-    for position, step in enumerate(chain):
-        step = AttributionStep(appearance=appearance, position=position, **step)
-        try:
-            step.save_validated(reason="Recorded")
-        except ValidationError as error:
-            raise _prefixed(error, f"chain.{position}") from None
+    positions = iter(range(1_000_000))
+
+    def record(fields: Mapping[str, Any]) -> AttributionStep:
+        step = AttributionStep(appearance=appearance, position=next(positions), **fields)
+        step.save_validated(reason="Recorded")
+        return step
+
+    _each_row(chain, "chain", record)
     claims_reindex(claim_ids=[claim.pk])
     return appearance
+
+
+@transaction.atomic
+def appearance_remove(*, appearance: Appearance, expected_version: int | None = None) -> Claim:
+    """Remove a source's report of a claim, with its attribution chain; return the claim.
+
+    The history rows of the appearance and of each step remain, labelled
+    "Removed", so the audit trail still says who reported the claim before.
+    The excerpt stays too: it anchors words in the source, which evidence
+    may cite, and it is the source's record, not the claim's.
+
+    Removing the last appearance is allowed: a claim may be recorded before
+    any source that reports it is (the API and imports create claims
+    without appearances), so a claim without one breaks no rule; it shows
+    "No source recorded" until one is added. A merged claim has no
+    appearances of its own (they moved to the claim it was merged into).
+    """
+    appearance.lock_version(expected_version)
+    claim = Claim.objects.get(pk=appearance.claim_id)
+    for step in appearance.chain.all():
+        step._change_reason = "Removed with its appearance"
+        step.delete()
+    appearance._change_reason = "Removed"
+    appearance.delete()
+    claims_reindex(claim_ids=[claim.pk])
+    return claim
 
 
 # --- assessments ---------------------------------------------------------
@@ -693,17 +745,139 @@ def claims_reindex_naming(*, actors: Iterable[Actor] = (), places: Iterable[Plac
 
 @transaction.atomic
 def named_record_save(
-    *, record: Actor | Place, expected_version: int | None = None, **changes: Any
+    *,
+    record: Actor | Place,
+    expected_version: int | None = None,
+    aliases: Iterable[Mapping[str, Any]] | None = None,
+    roles: Iterable[Mapping[str, Any]] | None = None,
+    **changes: Any,
 ) -> Actor | Place:
-    """Create or edit an actor or a place; a new name reindexes the claims that hold it."""
+    """Create or edit an actor or a place, with its aliases (and an actor's roles).
+
+    ``aliases`` and ``roles``, when given, are the whole list: rows already
+    recorded are kept, rows left out are removed and new ones are added,
+    each with a history row. Left out (``None``), they stay as they are.
+    A new name or changed aliases reindex the claims that hold them.
+    """
     renamed = record.pk is not None and changes.get("name", record.name) != record.name
     record_save(record=record, expected_version=expected_version, **changes)
-    if renamed:
+    if roles is not None and not isinstance(record, Actor):
+        raise ValidationError({"roles": "Only actors hold roles."})
+    # Aliases and roles are both checked, so one answer names every refused row.
+    errors, aliases_changed = {}, False
+    if aliases is not None:
+        try:
+            aliases_changed = aliases_set(record=record, aliases=aliases, reindex=False)
+        except ValidationError as error:
+            errors.update(error.error_dict)
+    if roles is not None:
+        try:
+            roles_set(actor=record, roles=roles)
+        except ValidationError as error:
+            errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    if renamed or aliases_changed:
         claims_reindex_naming(
             actors=[record] if isinstance(record, Actor) else [],
             places=[record] if isinstance(record, Place) else [],
         )
     return record
+
+
+def _same_name(a: str, b: str) -> bool:
+    return search.normalise(a.strip()) == search.normalise(b.strip())
+
+
+@transaction.atomic
+def aliases_set(
+    *, record: Actor | Place, aliases: Iterable[Mapping[str, Any]], reindex: bool = True
+) -> bool:
+    """Make ``aliases`` (``{"name", "language"}`` rows) the record's aliases; say if any changed.
+
+    Each row's errors are reported (``aliases.2.name``): an alias given twice
+    (ignoring case and accents) or the same as the record's own name is
+    refused, since it would find nothing the name does not.
+    """
+    aliases = list(aliases)
+    errors: dict[str, list[str]] = {}
+    seen: list[str] = []
+    for index, row in enumerate(aliases):
+        name = row.get("name", "")
+        if _same_name(name, record.name):
+            errors[f"aliases.{index}.name"] = ["An alias cannot be the name itself."]
+        elif any(_same_name(name, other) for other in seen):
+            errors[f"aliases.{index}.name"] = ["This alias is given twice."]
+        seen.append(name)
+    if errors:
+        raise ValidationError(errors)
+    current = {(alias.name, alias.language): alias for alias in record.aliases.all()}
+    wanted = {(row["name"], row.get("language", "")) for row in aliases}
+    changed = False
+    for key, alias in current.items():
+        if key not in wanted:
+            alias._change_reason = "Removed"
+            alias.delete()
+            changed = True
+    new_rows = [row for row in aliases if (row["name"], row.get("language", "")) not in current]
+
+    def write(row: Mapping[str, Any]) -> ActorAlias | PlaceAlias:
+        key = (row["name"], row.get("language", ""))
+        return current[key] if key in current else _alias_new(record=record, **row)
+
+    _each_row(aliases, "aliases", write)
+    changed = changed or bool(new_rows)
+    if changed and reindex:
+        claims_reindex_naming(
+            actors=[record] if isinstance(record, Actor) else [],
+            places=[record] if isinstance(record, Place) else [],
+        )
+    return changed
+
+
+def _alias_new(*, record: Actor | Place, name: str, language: str = "") -> ActorAlias | PlaceAlias:
+    alias = record.aliases.model(name=name, language=language)
+    setattr(alias, record._meta.model_name, record)
+    alias.save_validated(reason="Recorded")
+    return alias
+
+
+def _role_key(fields: Mapping[str, Any]) -> tuple:
+    organisation = fields.get("organisation")
+    return (
+        fields.get("title", ""),
+        getattr(organisation, "pk", organisation),
+        fields.get("start"),
+        fields.get("end"),
+    )
+
+
+@transaction.atomic
+def roles_set(*, actor: Actor, roles: Iterable[Mapping[str, Any]]) -> None:
+    """Make ``roles`` (title, organisation, start, end) the positions ``actor`` held.
+
+    Roles already recorded are kept, others removed, new ones added, each
+    with a history row; every refused row is reported (``roles.1.end``).
+    """
+    roles = list(roles)
+    current = {
+        (role.title, role.organisation_id, role.start, role.end): role for role in actor.roles.all()
+    }
+    wanted = {_role_key(row) for row in roles}
+    for key, role in current.items():
+        if key not in wanted:
+            role._change_reason = "Removed"
+            role.delete()
+
+    def record(fields: Mapping[str, Any]) -> ActorRole:
+        existing = current.get(_role_key(fields))
+        if existing is not None:
+            return existing
+        role = ActorRole(actor=actor, **fields)
+        role.save_validated(reason="Recorded")
+        return role
+
+    _each_row(roles, "roles", record)
 
 
 @transaction.atomic

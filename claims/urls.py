@@ -13,6 +13,12 @@ urlpatterns = [
     path("<int:pk>/assess/", views.claim_assess_view, name="claim_assess"),
     path("<int:pk>/link/", views.claim_link_view, name="claim_link"),
     path("<int:pk>/evidence/", views.evidence_add_view, name="evidence_add"),
+    path("<int:pk>/appearances/", views.appearance_add_view, name="appearance_add"),
+    path(
+        "<int:pk>/appearances/<int:appearance_pk>/remove/",
+        views.appearance_remove_view,
+        name="appearance_remove",
+    ),
     path("actors/<int:pk>/", views.actor_detail, name="actor_detail"),
     path("actors/<int:pk>/feed/", feeds.actor_feed, name="actor_feed"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),

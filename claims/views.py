@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,10 +20,23 @@ from django.views.generic import DetailView, TemplateView, View
 from claims import charts
 from claims.feeds import list_feed_url
 from claims.filters import ClaimFilterSet
-from claims.forms import AssessmentWithEvidenceForm, ClaimCompareForm, ClaimLinkForm, EvidenceForm
-from claims.models import Actor, Claim, Place, Topic
+from claims.forms import (
+    AppearanceForm,
+    AssessmentWithEvidenceForm,
+    ClaimCompareForm,
+    ClaimLinkForm,
+    EvidenceForm,
+)
+from claims.models import Actor, Appearance, Claim, Place, Topic
 from claims.querysets import audit_trail
-from claims.services import claim_assess, claims_link, evidence_add, originator_reliability
+from claims.services import (
+    appearance_add,
+    appearance_remove,
+    claim_assess,
+    claims_link,
+    evidence_add,
+    originator_reliability,
+)
 from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
@@ -29,6 +44,8 @@ from claimsbase.views import FilteredListView, ServiceFormView
 ASSESS = "claims.add_assessment"
 LINK = "claims.add_claimrelation"
 ADD_EVIDENCE = "claims.add_evidence"
+ADD_APPEARANCE = "claims.add_appearance"
+REMOVE_APPEARANCE = "claims.delete_appearance"
 PICKER_LIMIT = 10
 # Pages that summarise many claims show the latest few and count the rest.
 ACTOR_CLAIMS_SHOWN = 100
@@ -74,6 +91,8 @@ class ClaimDetailView(ReadPermissionMixin, DetailView):
             can_assess=can(user, ASSESS),
             can_link=can(user, LINK),
             can_add_evidence=can(user, ADD_EVIDENCE),
+            can_add_appearance=can(user, ADD_APPEARANCE),
+            can_remove_appearance=can(user, REMOVE_APPEARANCE),
             **kwargs,
         )
         if context["can_assess"]:
@@ -84,6 +103,8 @@ class ClaimDetailView(ReadPermissionMixin, DetailView):
             context["link_form"] = ClaimLinkForm(claim=claim)
         if context["can_add_evidence"]:
             context["evidence_form"] = EvidenceForm()
+        if context["can_add_appearance"]:
+            context["appearance_form"] = AppearanceForm()
         return context
 
 
@@ -189,6 +210,49 @@ class EvidenceAddView(ClaimActionView):
         return evidence_add(claim=self.claim, by=self.request.user, **form.cleaned_data)
 
 
+class AppearanceAddView(ClaimActionView):
+    """Add another source's report of this claim, instead of recording the claim twice."""
+
+    permission_required = ADD_APPEARANCE
+    form_class = AppearanceForm
+    title = "Add a source reporting it"
+    error_fields = {"excerpt": "exact"}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        appearance_add(
+            claim=self.claim,
+            source=data["source"],
+            exact=data["exact"],
+            start=data["start"],
+            chain=data["chain"],
+            note=data["note"],
+        )
+        messages.success(self.request, "Appearance added.")
+        return self.claim
+
+
+class AppearanceRemoveView(ClaimActionView):
+    """Confirm, then remove one appearance of this claim (its history stays)."""
+
+    permission_required = REMOVE_APPEARANCE
+    form_class = forms.Form
+    title = "Remove this appearance"
+
+    @cached_property
+    def appearance(self) -> Appearance:
+        rows = Appearance.objects.select_related("source__outlet", "excerpt")
+        return get_object_or_404(rows, pk=self.kwargs["appearance_pk"], claim=self.claim)
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        return super().get_context_data(appearance=self.appearance, **kwargs)
+
+    def perform(self, form):
+        appearance_remove(appearance=self.appearance)
+        messages.success(self.request, f"Appearance in “{self.appearance.source}” removed.")
+        return self.claim
+
+
 class ClaimSearchView(ReadPermissionMixin, View):
     """The claim picker's data: ``?q=`` words → up to ten matching claims as JSON."""
 
@@ -286,6 +350,8 @@ claim_compare = ClaimCompareView.as_view()
 claim_assess_view = ClaimAssessView.as_view()
 claim_link_view = ClaimLinkView.as_view()
 evidence_add_view = EvidenceAddView.as_view()
+appearance_add_view = AppearanceAddView.as_view()
+appearance_remove_view = AppearanceRemoveView.as_view()
 claim_search = ClaimSearchView.as_view()
 actor_detail = ActorDetailView.as_view()
 place_detail = PlaceDetailView.as_view()

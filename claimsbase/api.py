@@ -33,6 +33,8 @@ CONFLICT_CODES = {
     "duplicate_url",
     "duplicate_body",
     "duplicate_external_id",
+    "duplicate_actor",
+    "duplicate_place",
     "protected",
 }
 STALE_CODE = "stale_version"
@@ -118,7 +120,18 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What went wrong, for people.")
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text='Messages per field; nested fields are dotted ("quantities.1.unit").',
+        help_text=(
+            'Messages per field; nested fields are dotted ("quantities.1.unit"). A 409 for a '
+            'duplicate also has "existing": [the URL of the record already holding that URL, '
+            "text, name or external id]."
+        ),
+    )
+    existing_id = serializers.IntegerField(
+        required=False,
+        help_text=(
+            "Only on a 409 for a duplicate: the id of the record already recorded, so that "
+            "get-or-create is one call to create and, when refused, no second call to find."
+        ),
     )
 
 
@@ -154,12 +167,19 @@ def _codes(exc: DjangoValidationError) -> set[str]:
     )
 
 
+def _once(messages: list[str]) -> list[str]:
+    """Each message once: two constraints refusing the same thing say the same sentence."""
+    return list(dict.fromkeys(str(message) for message in messages))
+
+
 def _from_django(exc: Exception) -> exceptions.APIException:
     if isinstance(exc, (ProtectedError, RestrictedError)):
         return Conflict("Other records still refer to this one; it cannot be deleted.")
     codes = _codes(exc)
     messages = (
-        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        {field: _once(texts) for field, texts in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {"non_field_errors": _once(exc.messages)}
     )
     if STALE_CODE in codes:
         return PreconditionFailed()
@@ -167,10 +187,20 @@ def _from_django(exc: Exception) -> exceptions.APIException:
         # A refusal with a sentence for people on top (why a record cannot be
         # deleted) says it as the detail, and what holds the record per field.
         summary = messages.pop(NON_FIELD_ERRORS, None) if hasattr(exc, "error_dict") else None
-        error = Conflict(" ".join(summary or exc.messages))
+        error = Conflict(" ".join(_once(summary or exc.messages)))
         error.fields = messages
+        error.existing = getattr(exc, "existing", None)
         return error
     return exceptions.ValidationError(messages)
+
+
+def _existing_url(record, request) -> str:
+    """The API URL of ``record``: its app's API namespace, the model's detail route."""
+    from django.urls import reverse
+
+    meta = record._meta
+    path = reverse(f"{meta.app_label}-api:{meta.model_name}-detail", args=[record.pk])
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 def exception_handler(exc, context):
@@ -212,6 +242,10 @@ def exception_handler(exc, context):
         "detail": detail,
         "errors": fields,
     }
+    existing = getattr(exc, "existing", None)
+    if existing is not None:
+        fields["existing"] = [_existing_url(existing, context.get("request"))]
+        response.data["existing_id"] = existing.pk
     return response
 
 

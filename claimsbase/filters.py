@@ -8,9 +8,13 @@ query parameter a list does not take, so that a typo is never ignored.
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -90,6 +94,49 @@ class DateFilter(django_filters.DateFilter):
 )
 class DateTimeFilter(django_filters.IsoDateTimeFilter):
     """A moment in ISO 8601; without a time zone, the site's."""
+
+
+class MomentField(forms.Field):
+    """A day (YYYY-MM-DD, meaning its end) or a moment in ISO 8601, as an aware date-time.
+
+    The one parser of "as of": a day shows the knowledge base as it stood
+    when that day ended, a moment as it stood then. A moment without a
+    time zone is in the site's.
+    """
+
+    default_error_messages = {
+        "invalid": "Give a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM, ISO 8601)."
+    }
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        day = parse_date(value) if len(value) == 10 else None
+        try:
+            moment = None if day else parse_datetime(value)
+        except ValueError:  # well-formed but impossible, e.g. hour 25
+            moment = None
+        if day is None and moment is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if day is not None:
+            moment = datetime.datetime.combine(day, datetime.time.max)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$|" + DATE_TIME_PATTERN.removeprefix("^$|"),
+        "example": "2025-03-12T09:30:00Z",
+    }
+)
+class MomentFilter(django_filters.Filter):
+    """A day (its end) or a moment (``MomentField``)."""
+
+    field_class = MomentField
 
 
 class StrictBooleanSelect(forms.NullBooleanSelect):

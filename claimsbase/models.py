@@ -55,6 +55,15 @@ def within_a_century(value) -> None:
         )
 
 
+def error_codes(error: ValidationError) -> set[str]:
+    """The codes of every message of ``error``, however it is nested."""
+    if hasattr(error, "error_dict"):
+        items = [item for errors in error.error_dict.values() for item in errors]
+    else:
+        items = error.error_list
+    return {item.code for item in items if getattr(item, "code", None)}
+
+
 class TrackedModel(models.Model):
     """A record editors change over time.
 
@@ -109,6 +118,25 @@ class TrackedModel(models.Model):
             )
         self.version = expected
 
+    def duplicate_of(self, codes: set[str]) -> models.Model | None:
+        """The recorded row this one would duplicate, for a refusal with these ``codes``.
+
+        Models with a natural key (a source's URL, an actor's name) say which
+        row holds it, so that a script told "already recorded" is also told
+        where: the API answers with that row's id and URL.
+        """
+        return None
+
+    def validated(self) -> None:
+        """``full_clean()``; a refused duplicate carries the row it duplicates as ``existing``."""
+        try:
+            self.full_clean()
+        except ValidationError as error:
+            existing = self.duplicate_of(error_codes(error))
+            if existing is not None:
+                error.existing = existing
+            raise
+
     def save_validated(self, *, reason: str = "") -> None:
         """Validate every field and constraint, save, and label the history row.
 
@@ -116,13 +144,13 @@ class TrackedModel(models.Model):
         writer; the database constraint then fires, and is reported as the
         same ``ValidationError`` instead of an IntegrityError.
         """
-        self.full_clean()
+        self.validated()
         self._change_reason = reason or None
         try:
             with transaction.atomic():
                 self.save()
         except IntegrityError:
-            self.full_clean()
+            self.validated()
             raise ValidationError(
                 "This change conflicts with one saved at the same moment; reload and retry."
             ) from None

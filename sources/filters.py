@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from claimsbase.filters import BooleanFilter, DateTimeFilter, RecordFilter
-from sources.models import Outlet, Source
+from sources.models import Outlet, Source, normalize_url
 
 
 class OutletFilterSet(django_filters.FilterSet):
@@ -36,6 +36,14 @@ class SourceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label="Search", help_text="Words of the title, the text or the URL."
     )
+    url = django_filters.CharFilter(
+        method="filter_url",
+        label="URL",
+        help_text=(
+            "The source's web address, compared as sources store it (scheme, host case, "
+            "tracking parameters and fragment do not count): the natural key of a get-or-create."
+        ),
+    )
     outlet = RecordFilter(
         search="sources-api:outlet-list", queryset=Outlet.objects.all(), label="Outlet"
     )
@@ -57,7 +65,24 @@ class SourceFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Source
-        fields = ["q", "outlet", "kind", "language", "published_after", "published_before", "cites"]
+        fields = [
+            "q",
+            "url",
+            "outlet",
+            "kind",
+            "language",
+            "published_after",
+            "published_before",
+            "cites",
+        ]
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value.strip())
+
+    def filter_url(self, queryset, name, value):
+        try:
+            normalized = normalize_url(value)
+        except ValueError:  # e.g. a port that is not a number: no source has it
+            return queryset.none()
+        # An address that normalises to nothing names no source.
+        return queryset.filter(normalized_url=normalized) if normalized else queryset.none()

@@ -222,6 +222,15 @@ class Source(TrackedModel):
     def get_absolute_url(self) -> str:
         return reverse("sources:source_detail", args=[self.pk])
 
+    def duplicate_of(self, codes: set[str]) -> Source | None:
+        if "duplicate_url" in codes and self.normalized_url:
+            twins = Source.objects.filter(normalized_url=self.normalized_url)
+        elif "duplicate_body" in codes and self.content_hash:
+            twins = Source.objects.filter(content_hash=self.content_hash)
+        else:
+            return None
+        return twins.exclude(pk=self.pk).only("id").first()
+
     # A duplicate is reported on the field the user typed, not on the derived one.
     DUPLICATE_FIELDS = {"duplicate_url": "url", "duplicate_body": "body"}
 

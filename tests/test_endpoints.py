@@ -54,6 +54,8 @@ class Endpoint:
     allowed: set[str]
     ok: int
     data: Callable[[dict], dict] | None = None
+    # The version a write names in If-Match, where the endpoint's record is not the URL's own.
+    if_match: Callable[[dict], str] | None = None
 
 
 def world() -> dict:
@@ -72,6 +74,7 @@ def world() -> dict:
         "relation": ClaimRelationFactory(kind="supports"),
         "assessment": AssessmentFactory(claim=claim),
         "evidence": EvidenceFactory(claim=claim),
+        "appearance": AppearanceFactory(claim=claim),
     }
 
 
@@ -110,6 +113,33 @@ ENDPOINTS = [
         ANALYSTS,
         201,
         lambda w: {"status": "disputed", "rationale": "Only one side reports it."},
+    ),
+    Endpoint(
+        "claim appearances",
+        "get",
+        lambda w: f"/api/v1/claims/{w['claim'].pk}/appearances/",
+        READERS,
+        200,
+    ),
+    Endpoint(
+        "claim appearance add",
+        "post",
+        lambda w: f"/api/v1/claims/{w['claim'].pk}/appearances/",
+        EDITORS,
+        201,
+        lambda w: {
+            "source": w["source"].pk,
+            "exact": "regained control of 24 settlements",
+            "chain": [{"actor": w["actor"].pk, "fidelity": "original"}],
+        },
+    ),
+    Endpoint(
+        "claim appearance remove",
+        "delete",
+        lambda w: f"/api/v1/claims/{w['claim'].pk}/appearances/{w['appearance'].pk}/",
+        EDITORS,
+        204,
+        if_match=lambda w: f'"{w["appearance"].version}"',
     ),
     Endpoint(
         "claim relate",
@@ -382,7 +412,9 @@ def call(client: Client, endpoint: Endpoint, w: dict, *, if_match: str | None = 
     url = endpoint.url(w)
     headers = {}
     if endpoint.method in EDITS and if_match is not None:
-        headers["If-Match"] = current_etag(url) if if_match == CURRENT else if_match
+        # A sub-resource that has no GET of its own names its version itself.
+        current = endpoint.if_match(w) if endpoint.if_match else None
+        headers["If-Match"] = (current or current_etag(url)) if if_match == CURRENT else if_match
     if endpoint.data is None:
         return method(url, headers=headers)
     return method(url, endpoint.data(w), content_type="application/json", headers=headers)
@@ -482,8 +514,11 @@ LIST_BUDGETS = [
     ("/api/v1/claims/", CLAIM_LIST_QUERIES),
     # 1 page + 1 aliases
     ("/api/v1/actors/", 2),
+    # natural key: 1 page (name or alias matched in subqueries) + 1 aliases
+    ("/api/v1/actors/?name=Actor+1", 2),
     # 1 page + 1 aliases
     ("/api/v1/places/", 2),
+    ("/api/v1/places/?name=Place+1", 2),
     # 1 page with claim counts as subqueries
     ("/api/v1/topics/", 1),
     # 1 page with both claims and claimants joined
@@ -496,6 +531,8 @@ LIST_BUDGETS = [
     ("/api/v1/outlets/", 1),
     # 1 page with outlet joined and excerpt counts
     ("/api/v1/sources/", 1),
+    ("/api/v1/sources/?url=https://news.example/articles/1", 1),
+    ("/api/v1/claims/?external_id=m-1&source_system=monitor", CLAIM_LIST_QUERIES),
     # exports: 1 filtered rows + the prefetches of every claim complete
     ("/api/v1/claims/claimreview/", CLAIMS_COMPLETE_QUERIES),
     # 1 rows + 1 quantities + 1 latest assessments + 1 places + 1 topics
@@ -508,6 +545,20 @@ LIST_BUDGETS = [
     # no query: names and addresses only
     ("/api/v1/", 0),
 ]
+
+
+def test_claim_appearances_query_budget_holds_at_any_size(client, django_assert_max_num_queries):
+    """1 claim + 1 appearances (source, outlet and excerpt joined) + 1 chains (+ whom they name)."""
+    claim = ClaimFactory()
+    for size in (1, 20):
+        while claim.appearances.count() < size:
+            appearance = AppearanceFactory(claim=claim)
+            for position in range(3):
+                AttributionStepFactory(appearance=appearance, position=position)
+        with django_assert_max_num_queries(3, info=size):
+            response = client.get(f"/api/v1/claims/{claim.pk}/appearances/")
+        assert_status(response, 200)
+        assert len(response.json()) == size
 
 
 @pytest.mark.parametrize(("url", "budget"), LIST_BUDGETS, ids=[u for u, _ in LIST_BUDGETS])

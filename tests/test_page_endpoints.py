@@ -294,12 +294,21 @@ def capture(claim):
     return reverse("sources:claim_capture", args=[source.pk]), data, Claim.objects
 
 
+def appearance_add(claim):
+    source = SourceFactory()
+    data = {"source": source.pk, "exact": source.body[:30], "chain": "briefing\nTASS"}
+    from claims.models import Appearance
+
+    return reverse("claims:appearance_add", args=[claim.pk]), data, Appearance.objects
+
+
 # (action, the role allowed, the roles refused)
 ACTIONS = [
     (assess, "analyst_client", ["viewer_client", "client"]),
     (link, "analyst_client", ["viewer_client", "client"]),
     (evidence, "analyst_client", ["viewer_client", "client"]),
     (capture, "editor_client", ["analyst_client", "viewer_client", "client"]),
+    (appearance_add, "editor_client", ["analyst_client", "viewer_client", "client"]),
 ]
 
 

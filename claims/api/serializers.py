@@ -9,9 +9,12 @@ services).
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from claims.models import (
     Actor,
@@ -156,14 +159,54 @@ class ActorDetailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AliasWriteSerializer(WriteSerializer):
+    """One alias as written: matched to those recorded by name and language."""
+
+    class Meta:
+        model = ActorAlias
+        fields = ["name", "language"]
+
+
+class PlaceAliasWriteSerializer(WriteSerializer):
+    class Meta:
+        model = PlaceAlias
+        fields = ["name", "language"]
+
+
+class ActorRoleWriteSerializer(WriteSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.only("id"), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = ActorRole
+        fields = ["title", "organisation", "start", "end"]
+
+
+ALIASES_HELP = (
+    "Other names or spellings. Given, the list replaces the recorded aliases (those kept "
+    "keep their history; those left out are removed); left out, they stay as they are. "
+    "An alias given twice or equal to the name is refused."
+)
+
+
 class ActorWriteSerializer(WriteSerializer):
     affiliation = serializers.PrimaryKeyRelatedField(
         queryset=Actor.objects.all(), required=False, allow_null=True
     )
+    aliases = AliasWriteSerializer(many=True, required=False, help_text=ALIASES_HELP)
+    roles = ActorRoleWriteSerializer(
+        many=True,
+        required=False,
+        help_text=(
+            "Positions held over time. Given, the list replaces the recorded roles; left "
+            "out, they stay as they are. A role cannot end before it starts."
+        ),
+    )
 
     class Meta:
         model = Actor
-        fields = ["name", "kind", "affiliation", "description", "reliability"]
+        fields = ["name", "kind", "affiliation", "description", "reliability", "aliases", "roles"]
         validators = []
 
 
@@ -205,10 +248,11 @@ class PlaceWriteSerializer(WriteSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Place.objects.all(), required=False, allow_null=True
     )
+    aliases = PlaceAliasWriteSerializer(many=True, required=False, help_text=ALIASES_HELP)
 
     class Meta:
         model = Place
-        fields = ["name", "kind", "parent", "latitude", "longitude"]
+        fields = ["name", "kind", "parent", "latitude", "longitude", "aliases"]
         validators = []
 
 
@@ -272,10 +316,14 @@ class AppearanceSerializer(serializers.ModelSerializer):
     chain = AttributionStepSerializer(
         many=True, read_only=True, help_text="The attribution chain, original speaker first."
     )
+    version = serializers.IntegerField(
+        read_only=True,
+        help_text='Send it as If-Match ("3") to remove this appearance safely.',
+    )
 
     class Meta:
         model = Appearance
-        fields = ["id", "source", "excerpt", "chain", "note"]
+        fields = ["id", "source", "excerpt", "chain", "note", "version"]
         read_only_fields = fields
 
 
@@ -500,6 +548,27 @@ class QuantityWriteSerializer(WriteSerializer):
     class Meta:
         model = Quantity
         fields = ["value", "value_max", "unit", "counted", "qualifier", "per", "text"]
+
+    def validate(self, attrs):
+        """The row's own rules (a known unit, a range in order) checked with its shape.
+
+        So a claim whose quantity #0 has an unknown unit and #2 a malformed
+        value is told both at once: each row of a list is validated on its own.
+        """
+        quantity = Quantity(**attrs)
+        try:
+            # The constraints are checked by the service, which saves the row.
+            quantity.full_clean(
+                exclude=["claim"], validate_unique=False, validate_constraints=False
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: texts
+                    for field, texts in error.message_dict.items()
+                }
+            ) from None
+        return attrs
 
 
 class AttributionStepWriteSerializer(WriteSerializer):

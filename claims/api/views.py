@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from claims import bulk, claimreview, services
@@ -25,6 +26,8 @@ from claims.api.serializers import (
     ActorDetailSerializer,
     ActorSerializer,
     ActorWriteSerializer,
+    AppearanceSerializer,
+    AppearanceWriteSerializer,
     AssessmentCreateSerializer,
     AssessmentSerializer,
     AssessmentWriteSerializer,
@@ -59,9 +62,26 @@ from claims.filters import (
     RelationFilterSet,
     TopicFilterSet,
 )
-from claims.models import Actor, Assessment, Claim, ClaimRelation, Evidence, Place, Topic
-from claimsbase.api import JSONParser
-from claimsbase.viewsets import READ_ROLE, ROLE, RecordViewSet, describe, example, record_docs
+from claims.models import (
+    Actor,
+    Appearance,
+    Assessment,
+    Claim,
+    ClaimRelation,
+    Evidence,
+    Place,
+    Topic,
+)
+from claimsbase.api import JSONParser, etag_for, expected_version
+from claimsbase.viewsets import (
+    IF_MATCH,
+    READ_ROLE,
+    ROLE,
+    RecordViewSet,
+    describe,
+    example,
+    record_docs,
+)
 
 
 class JSONLDParser(JSONParser):
@@ -170,6 +190,9 @@ class ActorViewSet(RecordViewSet):
     filterset_class = ActorFilterSet
     ordering_fields = ["id", "name", "claim_count"]
 
+    def create_record(self, data: dict):
+        return services.named_record_save(record=self.queryset.model(), **data)
+
     def update_record(self, instance, data: dict, *, expected_version):
         return services.named_record_save(
             record=instance, expected_version=expected_version, **data
@@ -199,6 +222,9 @@ class PlaceViewSet(RecordViewSet):
     write_serializer_class = PlaceWriteSerializer
     filterset_class = PlaceFilterSet
     ordering_fields = ["id", "name"]
+
+    def create_record(self, data: dict):
+        return services.named_record_save(record=self.queryset.model(), **data)
 
     def update_record(self, instance, data: dict, *, expected_version):
         return services.named_record_save(
@@ -453,6 +479,8 @@ class ClaimViewSet(RecordViewSet):
         "merge": "claims.merge_claim",
         "import_claims": "claims.add_claim",
         "claimreview_import": "claims.add_claim",
+        "appearances": "claims.add_appearance",
+        "appearance_remove": "claims.delete_appearance",
     }
 
     def get_queryset(self):
@@ -464,6 +492,8 @@ class ClaimViewSet(RecordViewSet):
             return Claim.objects.for_list()
         if self.action == "claimreview_list":
             return Claim.objects.active().for_detail()
+        if self.action in ("appearances", "appearance_remove"):
+            return Claim.objects.all()  # the claim's own row; its appearances are read apart
         return Claim.objects.for_detail()
 
     def get_serializer_class(self):
@@ -526,6 +556,94 @@ class ClaimViewSet(RecordViewSet):
         )
         assessment = Assessment.objects.for_list().get(pk=assessment.pk)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Where a claim was reported",
+        description=describe(
+            "Every appearance of the claim: the source, the anchored excerpt and the "
+            "attribution chain in order, each with its `version`.",
+            READ_ROLE,
+            example("GET", "/api/v1/claims/2/appearances/"),
+        ),
+        request=None,
+        responses=AppearanceSerializer(many=True),
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a source's report of a claim",
+        description=describe(
+            "Records that another source reports this claim, instead of a duplicate claim: "
+            "`source`, then `exact` (the words as they stand in its text, anchored here; "
+            "`start` when they occur twice) or an anchored `excerpt`, and the `chain` of who "
+            "said it to whom, original speaker first.",
+            ROLE["editor"],
+            example(
+                "POST",
+                "/api/v1/claims/2/appearances/",
+                '{"source": 9, "exact": "regained control of 24 settlements", '
+                '"chain": [{"actor": 4, "fidelity": "original"}, {"outlet": 2}]}',
+            ),
+        ),
+        request=AppearanceWriteSerializer,
+        responses={201: AppearanceSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def appearances(self, request, pk=None):
+        """Where the claim was reported; POST adds a source's report of it (editors).
+
+        Give ``source`` and either ``excerpt`` (an excerpt already anchored in
+        that source) or ``exact`` (the words as they stand in its text, with
+        ``start`` when they occur more than once), and the ``chain`` of who
+        said it to whom, original speaker first. The claim's search document
+        is updated with the excerpt.
+        """
+        claim = self.get_object()
+        if request.method == "GET":
+            rows = Appearance.objects.for_claim().filter(claim=claim)
+            return Response(AppearanceSerializer(rows, many=True).data)
+        serializer = AppearanceWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appearance = services.appearance_add(claim=claim, **serializer.validated_data)
+        appearance = Appearance.objects.for_claim().get(pk=appearance.pk)
+        response = Response(AppearanceSerializer(appearance).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag_for(appearance.version)
+        return response
+
+    @extend_schema(
+        summary="Remove a source's report of a claim",
+        description=describe(
+            "Removes one appearance of the claim with its attribution chain; its history "
+            "remains, and so does the excerpt, which belongs to the source. Send `If-Match` "
+            "with the appearance's `version`.",
+            ROLE["editor"],
+            example("DELETE", "/api/v1/claims/2/appearances/5/"),
+        ),
+        request=None,
+        responses={204: None},
+        parameters=[IF_MATCH],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"appearances/(?P<appearance_id>[0-9]+)",
+        url_name="appearance-remove",
+        filter_backends=[],
+    )
+    def appearance_remove(self, request, pk=None, appearance_id=None):
+        """Remove one appearance of this claim (editors), with its attribution chain.
+
+        Its history remains. With ``If-Match`` (the appearance's ``version``),
+        an appearance changed since you read it is not removed (412).
+        """
+        claim = self.get_object()
+        appearance = get_object_or_404(Appearance.objects.filter(claim=claim), pk=appearance_id)
+        services.appearance_remove(
+            appearance=appearance, expected_version=expected_version(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary="Relate a claim to another",

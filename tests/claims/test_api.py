@@ -17,12 +17,14 @@ from claims.models import Appearance, Claim, ClaimRelation, Quantity, Verificati
 from claims.services import claim_assess
 from sources.models import Excerpt
 from tests.factories import (
+    ActorAliasFactory,
     ActorFactory,
     AppearanceFactory,
     AttributionStepFactory,
     ClaimFactory,
     ClaimRelationFactory,
     OutletFactory,
+    PlaceAliasFactory,
     PlaceFactory,
     QuantityFactory,
     SourceFactory,
@@ -179,6 +181,7 @@ def test_claim_representation_is_complete_on_its_own(client):
                     },
                 ],
                 "note": "",
+                "version": appearance.version,
             }
         ],
         "actors": [{"id": putin.pk, "name": "Vladimir Putin"}],
@@ -694,3 +697,380 @@ def test_patch_of_a_claim_deleted_meanwhile_is_404(editor_client, monkeypatch):
     response = patch(editor_client, f"/api/v1/claims/{claim.pk}/", {}, **CURRENT)
     assert_status(response, 404)
     assert response.json()["code"] == "not_found"
+
+
+# --- appearances of an existing claim -------------------------------------------
+
+
+def test_editor_adds_an_appearance_with_its_quote_and_chain(editor_client):
+    claim = ClaimFactory(statement="Forces regained ground.")
+    AppearanceFactory(claim=claim)
+    source = SourceFactory(body="Gerasimov told Putin that the army took Kupiansk on Thursday.")
+    gerasimov, reuters = ActorFactory(name="Valery Gerasimov"), OutletFactory(name="Reuters")
+
+    response = post(
+        editor_client,
+        f"/api/v1/claims/{claim.pk}/appearances/",
+        {
+            "source": source.pk,
+            "exact": "the army took Kupiansk",
+            "chain": [
+                {"actor": gerasimov.pk, "fidelity": "original"},
+                {"label": "briefing to Putin"},
+                {"outlet": reuters.pk, "fidelity": "paraphrase"},
+            ],
+        },
+    )
+
+    assert_status(response, 201)
+    body = response.json()
+    assert response["ETag"] == f'"{body["version"]}"'
+    assert body["source"]["id"] == source.pk
+    assert (body["excerpt"]["exact"], body["excerpt"]["start"]) == ("the army took Kupiansk", 26)
+    assert [(s["position"], s["label"]) for s in body["chain"]] == [
+        (0, ""),
+        (1, "briefing to Putin"),
+        (2, ""),
+    ]
+    assert body["chain"][0]["actor"]["id"] == gerasimov.pk
+    listed = editor_client.get(f"/api/v1/claims/{claim.pk}/appearances/").json()
+    assert len(listed) == 2 and body in listed
+    # The claim is found by the words of its new excerpt.
+    found = editor_client.get("/api/v1/claims/", {"q": "Kupiansk"}).json()["results"]
+    assert [row["id"] for row in found] == [claim.pk]
+
+
+def test_an_appearance_whose_quote_is_not_in_the_source_is_refused_whole(editor_client):
+    claim, source = ClaimFactory(), SourceFactory()
+
+    response = post(
+        editor_client,
+        f"/api/v1/claims/{claim.pk}/appearances/",
+        {"source": source.pk, "exact": "words nobody wrote", "chain": [{"fidelity": "verbatim"}]},
+    )
+
+    assert_status(response, 400)
+    assert set(response.json()["errors"]) == {"exact"}
+    assert not Appearance.objects.filter(claim=claim).exists()
+    assert not Excerpt.objects.filter(source=source).exists()
+
+
+def test_every_invalid_chain_step_is_reported(editor_client):
+    claim, source = ClaimFactory(), SourceFactory()
+
+    response = post(
+        editor_client,
+        f"/api/v1/claims/{claim.pk}/appearances/",
+        {"source": source.pk, "chain": [{}, {"label": "TASS"}, {"fidelity": "verbatim"}]},
+    )
+
+    assert_status(response, 400)
+    errors = response.json()["errors"]
+    assert "chain.0" in errors and "chain.2" in errors
+    assert "chain.1" not in errors and "chain.1.label" not in errors
+    assert not Appearance.objects.filter(claim=claim).exists()
+
+
+def test_editor_removes_an_appearance_and_its_history_stays(editor_client):
+    claim = ClaimFactory()
+    kept = AppearanceFactory(claim=claim)
+    appearance = AppearanceFactory(claim=claim, source=SourceFactory(body="Words of Kupiansk."))
+    AttributionStepFactory(appearance=appearance, position=0)
+    url = f"/api/v1/claims/{claim.pk}/appearances/{appearance.pk}/"
+
+    stale = editor_client.delete(url, headers={"If-Match": f'"{appearance.version + 1}"'})
+    assert_status(stale, 412)
+    response = editor_client.delete(url, headers={"If-Match": f'"{appearance.version}"'})
+
+    assert_status(response, 204)
+    assert list(claim.appearances.all()) == [kept]
+    history = Appearance.history.filter(id=appearance.pk).order_by("history_date")
+    assert [(h.history_type, h.history_change_reason) for h in history][-1] == ("-", "Removed")
+    assert AttributionStepFactory._meta.model.history.filter(
+        appearance_id=appearance.pk, history_type="-"
+    ).exists()
+    assert Excerpt.objects.filter(pk=appearance.excerpt_id).exists()
+    assert editor_client.get("/api/v1/claims/", {"q": "Kupiansk"}).json()["results"] == []
+
+
+def test_the_last_appearance_may_be_removed(editor_client):
+    appearance = AppearanceFactory()
+    url = f"/api/v1/claims/{appearance.claim_id}/appearances/{appearance.pk}/"
+
+    response = editor_client.delete(url, headers={"If-Match": f'"{appearance.version}"'})
+
+    assert_status(response, 204)
+    assert editor_client.get(f"/api/v1/claims/{appearance.claim_id}/").json()["appearances"] == []
+
+
+def test_an_appearance_of_another_claim_is_not_found_under_this_one(editor_client):
+    appearance, other = AppearanceFactory(), ClaimFactory()
+
+    response = editor_client.delete(
+        f"/api/v1/claims/{other.pk}/appearances/{appearance.pk}/",
+        headers={"If-Match": f'"{appearance.version}"'},
+    )
+
+    assert_status(response, 404)
+    assert Appearance.objects.filter(pk=appearance.pk).exists()
+
+
+# --- aliases and roles ------------------------------------------------------------
+
+
+def test_editor_creates_an_actor_with_aliases_and_roles(editor_client):
+    general_staff = ActorFactory(name="General Staff", kind="military")
+
+    response = post(
+        editor_client,
+        "/api/v1/actors/",
+        {
+            "name": "Sergey Lavrov",
+            "kind": "person",
+            "aliases": [{"name": "Sergei Lavrov", "language": "en"}, {"name": "Лавров"}],
+            "roles": [
+                {"title": "Foreign Minister", "start": "2004-03-09"},
+                {"title": "Adviser", "organisation": general_staff.pk, "end": "2004-03-08"},
+            ],
+        },
+    )
+
+    assert_status(response, 201)
+    body = response.json()
+    assert sorted((a["name"], a["language"]) for a in body["aliases"]) == [
+        ("Sergei Lavrov", "en"),
+        ("Лавров", ""),
+    ]
+    assert {(r["title"], r["start"], r["end"]) for r in body["roles"]} == {
+        ("Foreign Minister", "2004-03-09", None),
+        ("Adviser", None, "2004-03-08"),
+    }
+    from claims.models import ActorAlias, ActorRole
+
+    assert ActorAlias.history.filter(actor_id=body["id"], history_type="+").count() == 2
+    assert ActorRole.history.filter(actor_id=body["id"], history_type="+").count() == 2
+
+
+def test_aliases_given_replace_those_recorded_and_claims_are_found_by_them(editor_client):
+    from claims.models import ActorAlias
+
+    actor = ActorFactory(name="Oleksandr Syrskyi")
+    old = ActorAliasFactory(actor=actor, name="Syrskii")
+    claim = ClaimFactory(claimant=actor, statement="The front holds.")
+    url = f"/api/v1/actors/{actor.pk}/"
+
+    response = patch(
+        editor_client,
+        url,
+        {"aliases": [{"name": "Syrsky", "language": ""}]},
+        **{"If-Match": f'"{actor.version}"'},
+    )
+
+    assert_status(response, 200)
+    assert [a["name"] for a in response.json()["aliases"]] == ["Syrsky"]
+    removal = ActorAlias.history.filter(id=old.pk, history_type="-").get()
+    assert removal.history_change_reason == "Removed"
+    found = editor_client.get("/api/v1/claims/", {"q": "Syrsky"}).json()["results"]
+    assert [row["id"] for row in found] == [claim.pk]
+    # Left out, the aliases stay as they are.
+    again = patch(editor_client, url, {"description": "Commander."}, **{"If-Match": '"2"'})
+    assert_status(again, 200)
+    assert [a["name"] for a in again.json()["aliases"]] == ["Syrsky"]
+
+
+def test_every_invalid_alias_and_role_is_reported_and_nothing_written(editor_client):
+    actor = ActorFactory(name="Valery Gerasimov")
+
+    response = patch(
+        editor_client,
+        f"/api/v1/actors/{actor.pk}/",
+        {
+            "aliases": [
+                {"name": "Gerasimov"},
+                {"name": "valery gerasimov"},
+                {"name": "GERASIMOV"},
+            ],
+            "roles": [
+                {"title": "Chief of the General Staff", "start": "2012-11-09"},
+                {"title": "Commander", "start": "2010-01-01", "end": "2009-01-01"},
+            ],
+        },
+        **{"If-Match": f'"{actor.version}"'},
+    )
+
+    assert_status(response, 400)
+    errors = response.json()["errors"]
+    assert errors == {
+        "aliases.1.name": ["An alias cannot be the name itself."],
+        "aliases.2.name": ["This alias is given twice."],
+        "roles.1.end": ["A role cannot end before it starts."],
+    }
+    assert not actor.aliases.exists() and not actor.roles.exists()
+
+
+def test_place_aliases_are_writable(editor_client):
+    response = post(
+        editor_client,
+        "/api/v1/places/",
+        {"name": "Kupiansk", "kind": "settlement", "aliases": [{"name": "Kupyansk"}]},
+    )
+
+    assert_status(response, 201)
+    assert [a["name"] for a in response.json()["aliases"]] == ["Kupyansk"]
+    assert (
+        editor_client.get("/api/v1/places/", {"name": "kupyansk"}).json()["results"][0]["id"]
+        == response.json()["id"]
+    )
+
+
+# --- every invalid row, clean messages, as_of ----------------------------------------
+
+
+def test_every_invalid_quantity_of_a_claim_is_reported(editor_client):
+    response = post(
+        editor_client,
+        "/api/v1/claims/",
+        {
+            "statement": "Three numbers.",
+            "claimant": ActorFactory().pk,
+            "quantities": [
+                {"value": "24", "unit": "zorkmids", "counted": "coins"},
+                {"value": "259", "unit": "km2", "counted": "territory"},
+                {"value": "many", "counted": "soldiers"},
+            ],
+        },
+    )
+
+    assert_status(response, 400)
+    errors = response.json()["errors"]
+    assert set(errors) == {"quantities.0.unit", "quantities.2.value"}
+    assert not Claim.objects.filter(statement="Three numbers.").exists()
+
+
+def test_every_refused_appearance_of_a_new_claim_is_reported(editor_client):
+    source = SourceFactory()
+
+    response = post(
+        editor_client,
+        "/api/v1/claims/",
+        {
+            "statement": "Two bad quotes.",
+            "claimant": ActorFactory().pk,
+            "appearances": [
+                {"source": source.pk, "exact": "not there"},
+                {"source": source.pk, "exact": "regained control"},
+                {"source": source.pk, "exact": "not there either"},
+            ],
+        },
+    )
+
+    assert_status(response, 400)
+    assert set(response.json()["errors"]) == {"appearances.0.exact", "appearances.2.exact"}
+    assert not Claim.objects.filter(statement="Two bad quotes.").exists()
+
+
+def test_a_duplicate_relation_says_its_sentence_once(analyst_client):
+    claim, other = ClaimFactory(), ClaimFactory()
+    url = f"/api/v1/claims/{claim.pk}/relations/"
+    post(analyst_client, url, {"to_claim": other.pk, "kind": "supports"})
+
+    again = post(analyst_client, url, {"to_claim": other.pk, "kind": "supports"})
+
+    assert_status(again, 409)
+    body = again.json()
+    assert body["detail"].count("already recorded") == 1
+    assert all(len(messages) == len(set(messages)) for messages in body["errors"].values())
+
+
+def test_as_of_takes_a_moment_on_lists_claims_and_exports(client):
+    claim = ClaimFactory(asserted_on=datetime.date(2025, 3, 1))
+    morning = datetime.datetime(2025, 3, 5, 9, tzinfo=datetime.UTC)
+    noon = datetime.datetime(2025, 3, 5, 12, tzinfo=datetime.UTC)
+    claim_assess(claim=claim, by=None, status="in_review", rationale="Open.", assessed_at=morning)
+    claim_assess(claim=claim, by=None, status="false", rationale="Refuted.", assessed_at=noon)
+
+    def status(path, moment):
+        response = client.get(path, {"as_of": moment})
+        assert_status(response, 200)
+        return response
+
+    listed = status("/api/v1/claims/", "2025-03-05T10:00:00Z").json()["results"][0]
+    assert listed["status"]["code"] == "in_review"
+    assert status("/api/v1/claims/", "2025-03-05").json()["results"][0]["status"]["code"] == (
+        "false"
+    )
+    detail = status(f"/api/v1/claims/{claim.pk}/", "2025-03-05T10:00+00:00").json()
+    assert detail["status"]["code"] == "in_review"
+    exported = status("/api/v1/claims/csv/", "2025-03-05T10:00:00Z").content.decode()
+    assert ",in_review," in exported
+    review = status("/api/v1/claims/claimreview/", "2025-03-05T12:30:00Z").json()
+    assert review["@graph"][0]["reviewRating"]["alternateName"] == "False"
+    bad = client.get("/api/v1/claims/", {"as_of": "2025-03-05T25:00"})
+    assert_status(bad, 400)
+    assert set(bad.json()["errors"]) == {"as_of"}
+
+
+# --- natural keys ---------------------------------------------------------------------
+
+
+def test_actors_and_places_are_found_by_exact_name_or_alias(client):
+    lavrov = ActorFactory(name="Sergey Lavrov")
+    ActorAliasFactory(actor=lavrov, name="Sergei Lavrov")
+    ActorFactory(name="Sergey Lavrov Jr.")
+    kupiansk = PlaceFactory(name="Kupiansk")
+    PlaceAliasFactory(place=kupiansk, name="Kupjansk")
+    PlaceFactory(name="Kupiansk-Vuzlovyi")
+
+    def actors(name):
+        return ids(client.get("/api/v1/actors/", {"name": name}))
+
+    def places(name):
+        return ids(client.get("/api/v1/places/", {"name": name}))
+
+    assert actors("sergey lavrov") == [lavrov.pk]
+    assert actors("  SERGEI LAVROV ") == [lavrov.pk]
+    assert actors("Lavrov") == []
+    assert places("KUPIANSK") == [kupiansk.pk]
+    assert places("Kupjańsk") == [kupiansk.pk]
+    assert places("Kupiansk-") == []
+
+
+def test_claims_are_found_by_external_id(client):
+    mine = ClaimFactory(external_id="m-1", source_system="monitor")
+    ClaimFactory(external_id="m-1", source_system="other")
+    ClaimFactory(external_id="m-10", source_system="monitor")
+
+    assert ids(client.get("/api/v1/claims/", {"external_id": "m-1", "source_system": "monitor"}))
+    found = client.get("/api/v1/claims/", {"external_id": "m-1", "source_system": "monitor"})
+    assert ids(found) == [mine.pk]
+    assert len(ids(client.get("/api/v1/claims/", {"external_id": "m-1"}))) == 2
+    assert ids(client.get("/api/v1/claims/", {"external_id": "m-2"})) == []
+
+
+def test_a_duplicate_actor_place_or_external_id_names_the_existing_record(editor_client):
+    actor = ActorFactory(name="Valery Gerasimov", kind="person")
+    place = PlaceFactory(name="Kursk Oblast", parent=None)
+    claim = ClaimFactory(external_id="m-1", source_system="monitor")
+
+    refused = {
+        actor: post(editor_client, "/api/v1/actors/", {"name": "Valery Gerasimov"}),
+        place: post(editor_client, "/api/v1/places/", {"name": "Kursk Oblast", "kind": "region"}),
+        claim: post(
+            editor_client,
+            "/api/v1/claims/",
+            {
+                "statement": "Again.",
+                "claimant": actor.pk,
+                "external_id": "m-1",
+                "source_system": "monitor",
+            },
+        ),
+    }
+
+    for record, response in refused.items():
+        assert_status(response, 409)
+        body = response.json()
+        plural = {"actor": "actors", "place": "places", "claim": "claims"}[record._meta.model_name]
+        assert body["existing_id"] == record.pk
+        assert body["errors"]["existing"] == [f"http://testserver/api/v1/{plural}/{record.pk}/"]
+        assert body["code"] == "conflict"

@@ -244,3 +244,38 @@ def test_assessment_and_evidence_filters():
     EvidenceFactory()
     found = EvidenceFilterSet({"stance": ["refutes"]}, queryset=Evidence.objects.all()).qs
     assert [e.pk for e in found] == [refutes.pk]
+
+
+def test_name_is_exact_on_the_name_or_an_alias_whatever_the_case_and_accents():
+    zelensky = ActorFactory(name="Volodymyr Zelenskyy")
+    ActorAliasFactory(actor=zelensky, name="Zelenskiy")
+    ActorFactory(name="Zelenskiy Office")
+    huliaipole = PlaceFactory(name="Huliaipole")
+    PlaceAliasFactory(place=huliaipole, name="Gulyaipole")
+
+    def actors(name):
+        filterset = ActorFilterSet({"name": name}, queryset=Actor.objects.for_list())
+        assert filterset.is_valid(), filterset.errors
+        return {actor.pk for actor in filterset.qs}
+
+    def places(name):
+        filterset = PlaceFilterSet({"name": name}, queryset=Place.objects.for_list())
+        assert filterset.is_valid(), filterset.errors
+        return {place.pk for place in filterset.qs}
+
+    assert actors("VOLODYMYR ZELENSKYY") == {zelensky.pk}
+    assert actors("zelenskiy") == {zelensky.pk}
+    assert actors("Zelensk") == set()
+    assert places("Huliaipolé") == {huliaipole.pk}
+    assert places("gulyaipole") == {huliaipole.pk}
+    assert places("Huliai") == set()
+
+
+def test_external_id_and_source_system_are_exact():
+    mine = ClaimFactory(external_id="A-7", source_system="monitor")
+    ClaimFactory(external_id="A-70", source_system="monitor")
+    theirs = ClaimFactory(external_id="A-7", source_system="other")
+
+    assert claims(external_id="A-7") == {mine.pk, theirs.pk}
+    assert claims(external_id="A-7", source_system="monitor") == {mine.pk}
+    assert claims(external_id="A-8") == set()

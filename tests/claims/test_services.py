@@ -24,7 +24,9 @@ from claims.models import (
     VerificationStatus,
 )
 from claims.services import (
+    aliases_set,
     appearance_add,
+    appearance_remove,
     claim_assess,
     claim_create,
     claim_delete,
@@ -38,6 +40,7 @@ from claims.services import (
     named_record_delete,
     quantities_record,
     relation_update,
+    roles_set,
     topic_delete,
 )
 from sources.models import Excerpt
@@ -931,3 +934,99 @@ def test_a_stale_version_refuses_a_delete(db):
     topic = TopicFactory()
     with refused(Topic, "This record was changed since you read it; reload it and retry."):
         topic_delete(topic=topic, expected_version=2)
+# --- every refused row at once; appearances of an existing claim; aliases and roles ------
+
+
+def test_claim_create_reports_every_refused_quantity_and_appearance(db, editor):
+    source = SourceFactory(body=BODY)
+    before = _rows()
+    with pytest.raises(ValidationError) as info:
+        claim_create(
+            statement="Forces regained 24 settlements.",
+            claimant=ActorFactory(),
+            quantities=[
+                {"value": Decimal("24"), "unit": "zorkmids", "counted": "coins"},
+                {"value": Decimal("259"), "counted": "territory"},
+                {"value": Decimal("500"), "value_max": Decimal("400"), "counted": "soldiers"},
+            ],
+            appearances=[
+                {"source": source, "exact": "24 settlements"},
+                {"source": source, "exact": "words nobody said"},
+            ],
+        )
+    assert set(_errors(info)) == {"quantities.0.unit", "quantities.2", "appearances.1.exact"}
+    assert _rows() == before
+
+
+def test_appearance_remove_keeps_the_history_and_reindexes(db, editor):
+    claim = ClaimFactory(statement="Forces advanced.")
+    appearance = appearance_add(
+        claim=claim,
+        source=SourceFactory(body=BODY),
+        exact="about 430 soldiers",
+        chain=[{"label": "briefing"}, {"outlet": OutletFactory()}],
+    )
+    assert list(Claim.objects.search("soldiers")) == [claim]
+
+    returned = appearance_remove(appearance=appearance)
+
+    assert returned == claim
+    assert not Appearance.objects.filter(claim=claim).exists()
+    assert not AttributionStep.objects.filter(appearance_id=appearance.pk).exists()
+    reasons = AttributionStep.history.filter(history_type="-").values_list(
+        "history_change_reason", flat=True
+    )
+    assert list(reasons) == ["Removed with its appearance"] * 2
+    assert Excerpt.objects.filter(pk=appearance.excerpt_id).exists()
+    assert list(Claim.objects.search("soldiers")) == []
+
+
+def test_appearance_remove_of_a_changed_appearance_is_refused(db, editor):
+    appearance = AppearanceFactory()
+    with pytest.raises(ValidationError) as info:
+        appearance_remove(appearance=appearance, expected_version=appearance.version + 1)
+    assert info.value.code == "stale_version"
+    assert Appearance.objects.filter(pk=appearance.pk).exists()
+
+
+def test_aliases_set_keeps_the_unchanged_and_reindexes_claims(db, editor):
+    actor = ActorFactory(name="Oleksandr Syrskyi")
+    claim = ClaimFactory(claimant=actor)
+    kept = aliases_set(record=actor, aliases=[{"name": "Syrskii"}])
+    assert kept is True
+    first = actor.aliases.get()
+
+    changed = aliases_set(record=actor, aliases=[{"name": "Syrskii"}, {"name": "Syrsky"}])
+
+    assert changed is True
+    assert first in actor.aliases.all()
+    assert list(Claim.objects.search("Syrsky")) == [claim]
+    assert aliases_set(record=actor, aliases=[{"name": "Syrskii"}, {"name": "Syrsky"}]) is False
+
+
+def test_aliases_set_refuses_repeats_and_the_name_itself(db, editor):
+    place = PlaceFactory(name="Kupiansk")
+    with pytest.raises(ValidationError) as info:
+        aliases_set(
+            record=place,
+            aliases=[{"name": "Kupyansk"}, {"name": "KUPIANSK"}, {"name": "kupyansk"}],
+        )
+    assert _errors(info) == {
+        "aliases.1.name": ["An alias cannot be the name itself."],
+        "aliases.2.name": ["This alias is given twice."],
+    }
+    assert not place.aliases.exists()
+
+
+def test_roles_set_reports_each_role_that_ends_before_it_starts(db, editor):
+    actor, day = ActorFactory(), datetime.date
+    with pytest.raises(ValidationError) as info:
+        roles_set(
+            actor=actor,
+            roles=[
+                {"title": "Minister", "start": datetime.date(2010, 1, 1), "end": None},
+                {"title": "A", "start": day(2010, 1, 2), "end": day(2010, 1, 1)},
+                {"title": "B", "start": day(2011, 1, 2), "end": day(2011, 1, 1)},
+            ],
+        )
+    assert set(_errors(info)) == {"roles.1.end", "roles.2.end"}

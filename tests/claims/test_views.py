@@ -188,7 +188,7 @@ def test_claim_list_with_a_malformed_filter_shows_the_error(client, gains):
     response = client.get(reverse("claims:claim_list"), {"as_of": "yesterday", "claimant": "x"})
 
     assert_status(response, 200)
-    assert "Enter a valid date." in response.content.decode()
+    assert "Give a date (YYYY-MM-DD) or a date and time" in response.content.decode()
 
 
 def test_claim_list_sorts_by_counter_claims_and_pages(client, gains):
@@ -619,3 +619,88 @@ def test_claim_list_filters_pick_records_by_search_not_from_a_list_of_every_reco
     assert 'data-search-url="/api/v1/actors/"' in page
     assert 'data-search-url="/api/v1/sources/"' in page
     assert '<small class="picker-chosen">Oleksandr Syrskyi</small>' in page
+
+
+# --- appearances from the claim page ---------------------------------------------------
+
+
+def test_editor_adds_an_appearance_from_the_claim_page_with_a_chain(editor_client):
+    claim = ClaimFactory()
+    source = SourceFactory(body=ARTICLE)
+    gerasimov = ActorFactory(name="Valery Gerasimov")
+    tass = OutletFactory(name="TASS")
+    page = editor_client.get(claim.get_absolute_url()).content.decode()
+    assert reverse("claims:appearance_add", args=[claim.pk]) in page
+    assert 'data-search-url="/api/v1/sources/"' in page  # the source is picked by type-ahead
+
+    response = editor_client.post(
+        reverse("claims:appearance_add", args=[claim.pk]),
+        {
+            "source": source.pk,
+            "exact": QUOTE,
+            "chain": "valery gerasimov\nbriefing to Putin\nTASS\n",
+        },
+    )
+
+    assert_status(response, 302)
+    appearance = claim.appearances.get()
+    assert appearance.excerpt.exact == QUOTE
+    steps = [(s.actor, s.label, s.outlet) for s in appearance.chain.order_by("position")]
+    assert steps == [(gerasimov, "", None), (None, "briefing to Putin", None), (None, "", tass)]
+    page = editor_client.get(claim.get_absolute_url()).content.decode()
+    assert "Appearance added." in page and source.title in page
+
+
+def test_a_quote_not_in_the_source_is_shown_next_to_the_field(editor_client):
+    claim, source = ClaimFactory(), SourceFactory(body=ARTICLE)
+
+    response = editor_client.post(
+        reverse("claims:appearance_add", args=[claim.pk]),
+        {"source": source.pk, "exact": "words nobody wrote"},
+    )
+
+    assert_status(response, 200)
+    assert response.context["form"].errors["exact"] == [
+        "This text does not occur in the source's body."
+    ]
+    assert not claim.appearances.exists()
+
+
+def test_editor_removes_an_appearance_after_confirming(editor_client):
+    appearance = AppearanceFactory()
+    claim = appearance.claim
+    url = reverse("claims:appearance_remove", args=[claim.pk, appearance.pk])
+    assert url in editor_client.get(claim.get_absolute_url()).content.decode()
+
+    confirm = editor_client.get(url)
+    assert_status(confirm, 200)
+    page = confirm.content.decode()
+    assert appearance.source.title in page and "csrfmiddlewaretoken" in page
+    assert claim.appearances.exists()  # looking at the confirmation removes nothing
+
+    assert_status(editor_client.post(url), 302)
+    assert not claim.appearances.exists()
+
+
+def test_appearance_actions_are_refused_to_analysts_and_hidden_from_them(analyst_client):
+    appearance = AppearanceFactory()
+    claim = appearance.claim
+    remove = reverse("claims:appearance_remove", args=[claim.pk, appearance.pk])
+
+    page = analyst_client.get(claim.get_absolute_url()).content.decode()
+
+    assert remove not in page
+    assert reverse("claims:appearance_add", args=[claim.pk]) not in page
+    assert analyst_client.post(remove).status_code == 403
+    assert claim.appearances.exists()
+
+
+def test_an_appearance_of_another_claim_cannot_be_removed_through_this_one(editor_client):
+    appearance, other = AppearanceFactory(), ClaimFactory()
+
+    response = editor_client.post(
+        reverse("claims:appearance_remove", args=[other.pk, appearance.pk])
+    )
+
+    assert response.status_code == 404
+    assert appearance.claim.appearances.exists()

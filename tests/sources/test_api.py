@@ -198,7 +198,11 @@ def test_a_second_copy_of_a_url_is_a_409_on_the_url_field(editor_client):
     assert_status(response, 409)
     body = response.json()
     assert body["code"] == "conflict"
-    assert body["errors"] == {"url": ["A source with this URL is already recorded."]}
+    assert body["errors"] == {
+        "url": ["A source with this URL is already recorded."],
+        "existing": [f"http://testserver/api/v1/sources/{existing.pk}/"],
+    }
+    assert body["existing_id"] == existing.pk
     assert Source.objects.count() == 1
 
 
@@ -212,9 +216,12 @@ def test_a_second_copy_of_a_text_is_a_409_on_the_body_field(editor_client):
     )
 
     assert_status(response, 409)
-    assert response.json()["errors"] == {
-        "body": ["A source with the same text is already recorded."]
+    body = response.json()
+    assert body["errors"] == {
+        "body": ["A source with the same text is already recorded."],
+        "existing": [f"http://testserver/api/v1/sources/{existing.pk}/"],
     }
+    assert body["existing_id"] == existing.pk
 
 
 def test_bad_source_input_is_a_400_with_field_messages(editor_client):

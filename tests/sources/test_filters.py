@@ -83,3 +83,14 @@ def test_empty_values_mean_not_given():
     assert outlets(state_affiliated="0") == {novinite.pk}
     source = SourceFactory(outlet=tass)
     assert sources(published_after="", published_before="") == {source.pk}
+
+
+def test_url_finds_the_source_under_any_spelling_of_its_address():
+    article = SourceFactory(url="https://www.novinite.com/articles/231234?id=2&b=1")
+    SourceFactory(url="https://novinite.com/articles/2312345")
+
+    assert sources(url="http://novinite.com/articles/231234/?b=1&id=2&utm_source=x#top") == {
+        article.pk
+    }
+    assert sources(url="https://novinite.com/articles/231234") == set()
+    assert sources(url="https://novinite.com:notaport/") == set()
