@@ -351,7 +351,7 @@ def test_each_error_status_is_one_shared_response_in_the_error_shape():
     }
     assert set(expected.values()) <= set(responses)
     error = schema["components"]["schemas"]["Error"]
-    assert set(error["properties"]) == {"status", "code", "detail", "errors"}
+    assert set(error["properties"]) == {"status", "code", "detail", "errors", "existing_id"}
     for name in expected.values():
         content = responses[name]["content"]["application/json"]
         assert content["schema"] == {"$ref": "#/components/schemas/Error"}
