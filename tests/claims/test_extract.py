@@ -654,7 +654,7 @@ def test_any_text_gives_suggestions_whose_spans_are_in_it(knowledge):
     """Shuffled, cut and random texts never break the extraction, and every span is exact."""
     rng = random.Random(11)
     bodies = [json.loads(path.read_text())["body"] for path in sorted(DEV_SET.glob("*.json"))]
-    pieces = list(" .,;:\"“”’'()—–-\n0123456789abcXYZ") + [" said ", " according to ", " He "]
+    pieces = [*" .,;:\"“”’'()—–-\n0123456789abcXYZ", " said ", " according to ", " He "]
     texts = ["", "\n\n", '"', "He said.", ", said", "according to ,", "between 5 and", "Dec. 32"]
     for body in bodies:
         words = body.split(" ")
