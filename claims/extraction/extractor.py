@@ -264,6 +264,12 @@ class _Reader:
         words = normal_form(stripped).split()
         if not words:
             return None
+        owned = re.match(
+            r"(.+?)['’]s\s+(?:\w+\s+)?(?:" + "|".join(DOCUMENT_NOUNS) + r")$", stripped
+        )
+        if owned:
+            # "The ministry's statement said": the ministry speaks.
+            return self.resolve_phrase(offset, offset + owned.end(1))
         mentions = [m for m in self.actors_in(offset, offset + len(stripped))]
         unknown = _unknown_name(stripped)
         if mentions:
@@ -623,7 +629,10 @@ class _Reader:
     def quoted_as_saying(self, sentence: speech.Sentence) -> list[_Segment]:
         """ "RIA quoted Gladkov as saying that ...": Gladkov speaks, RIA relays."""
         segments = []
-        pattern = re.compile(r"\bquoted\s+(.{1,80}?)\s+as\s+(?:saying|telling|stating)\b")
+        pattern = re.compile(
+            r"(?<!was )(?<!were )(?<!been )\bquoted\s+(?!by\b)(.{1,80}?)\s+as\s+"
+            r"(?:saying|telling|stating)\b"
+        )
         for match in pattern.finditer(self.body, sentence.start, sentence.end):
             if speech.inside(match.start(), self.quotes):
                 continue
@@ -642,6 +651,32 @@ class _Reader:
             )
             if relay is not None and not relay.is_new:
                 segment.relays.append((RELAY_PRIORITY["by"], relay))
+            segments.append(segment)
+        # "Gladkov was quoted by TASS as saying ...", "Gladkov was quoted as saying ...".
+        passive = re.compile(
+            r"\b(?:was|were|has been|had been)\s+quoted\s+(?:by\s+(.{1,60}?)\s+)?"
+            r"as\s+(?:saying|telling|stating)\b"
+        )
+        for match in passive.finditer(self.body, sentence.start, sentence.end):
+            if speech.inside(match.start(), self.quotes):
+                continue
+            speaker, span = self.subject_before(sentence.start, match.start())
+            if speaker is None:
+                continue
+            segment = _Segment(
+                sentence.start,
+                sentence.end,
+                "quoted as saying",
+                match.start(),
+                match.end(),
+                speaker,
+                span,
+                back_reference=speaker.how == "back-reference",
+            )
+            if match.group(1):
+                relay = self.resolve_phrase(match.start(1), match.end(1))
+                if relay is not None and not relay.is_new:
+                    segment.relays.append((RELAY_PRIORITY["by"], relay))
             segments.append(segment)
         return segments
 
@@ -780,7 +815,7 @@ class _Reader:
         """ "according to X": X is the relay of a claim made by someone else, or the claimant."""
         pattern = re.compile(
             r"\b(?:according to|in an interview with|cited by|quoted by|reported by|"
-            r"citing)\s+",
+            r"in comments to|in remarks to|speaking to|carried by|published by|citing)\s+",
             re.IGNORECASE,
         )
         for match in pattern.finditer(self.body, sentence.start, sentence.end):
@@ -828,10 +863,15 @@ class _Reader:
                     continue
                 if actor.is_new and actor.kind == "unnamed":
                     continue
+                spoken_to = any(
+                    w in marker for w in ("interview", "comments", "remarks", "speaking")
+                )
+                if spoken_to and actor.kind == "person":
+                    continue  # "speaking to Putin": whom he told, not who relayed it
                 priority = RELAY_PRIORITY[
                     "according"
                     if marker.startswith("according")
-                    else ("interview" if "interview" in marker else "by")
+                    else ("interview" if spoken_to else "by")
                 ]
                 segment.relays.append((priority, actor))
             elif marker.startswith("according"):

@@ -42,7 +42,9 @@ _REGULAR = (  # noqa: SIM905 (a word list reads better as text)
     "emphasize emphasise stress acknowledge reiterate allege express underscore indicate "
     "vow pledge urge welcome blame argue assert suggest predict promise threaten condemn "
     "dismiss reject describe declare explain maintain highlight propose demand tweet "
-    "reveal disclose recall concede contend mention repeat brief inform appeal"
+    "reveal disclose recall concede contend mention repeat brief inform appeal underline "
+    "caution remark affirm reaffirm assure voice clarify specify counter retort conclude "
+    "assess forecast believe"
 ).split()
 # fmt: on
 VERB_FORMS: dict[str, str] = {}  # form → base
@@ -64,6 +66,7 @@ PARTICLE_VERBS = {
     "call": ("for", "on", "it", "the", "a", "an", "them", "him", "her", "this", "that", "“", '"'),
     "push": ("for",),
     "rule": ("out",),
+    "point": ("out", "to"),
 }
 # fmt: on
 for _base in PARTICLE_VERBS:

@@ -665,3 +665,21 @@ def test_any_text_gives_suggestions_whose_spans_are_in_it(knowledge):
         for published in ("2025-03-13", "", None, "2025-02-30"):
             for suggestion in extract(text, knowledge, published=published):
                 assert text[suggestion.start : suggestion.end] == suggestion.text
+
+
+def test_passive_quotations_and_interviews_name_speaker_and_relay(knowledge):
+    body = (
+        "Gerasimov was quoted by TASS as saying that 24 villages were retaken. "
+        "Speaking to Reuters, Syrskyi pointed out that the line held. "
+        "Russia's defence ministry reported progress. "
+        "The ministry's statement, carried by Interfax, said 30 drones were downed."
+    )
+    found = [
+        (c.claimant.name, [r.name for r in c.relays]) for c in suggest(knowledge, body, outlet="AP")
+    ]
+    assert found == [
+        ("Valery Gerasimov", ["TASS"]),
+        ("Oleksandr Syrskyi", ["Reuters"]),
+        ("Ministry of Defence of Russia", []),
+        ("Ministry of Defence of Russia", ["Interfax"]),
+    ]
