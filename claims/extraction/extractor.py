@@ -33,7 +33,8 @@ AGENT_NOUNS = {
     "troops", "headquarters", "committee", "parliament", "lawmakers", "senator",
     "ministers", "chief", "head", "secretary", "mission", "workers", "journalists", "hospital",
     "people", "activists", "campaigners", "monitor", "observatory", "intelligence", "media",
-    "outlet", "broadcaster", "newspaper", "channel", "bloggers", "correspondents",
+    "outlet", "broadcaster", "newspaper", "channel", "bloggers", "correspondents", "tank",
+    "watchdog", "institute", "body", "organisation", "organization", "coalition", "alliance",
 }
 # fmt: on
 # fmt: off
