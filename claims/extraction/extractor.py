@@ -120,7 +120,8 @@ MILITARY_WORDS = {"brigade", "battalion", "regiment", "division", "corps", "forc
 # fmt: off
 ANAPHORS = {
     "region": {"region", "area", "district"}, "oblast": {"region"}, "province": {"region"},
-    "territory": {"region", "area"}, "area": {"region", "area", "district"},
+    "territory": {"region", "area"},
+    "area": {"region", "area", "district", "settlement", "facility"},
     "town": {"settlement"}, "city": {"settlement"}, "village": {"settlement"},
     "settlement": {"settlement"}, "capital": {"settlement"},
     "plant": {"facility"}, "site": {"facility"}, "facility": {"facility"},
@@ -234,6 +235,7 @@ class _Reader:
         self.claims: list[ClaimSuggestion] = []
         self.claim_paragraphs: list[int] = []
         self.claim_back_refs: list[bool] = []
+        self.referents: list[tuple[int, KnownName]] = []  # "the region" → the place it means
 
     # ----------------------------------------------------------- names in a span
     def actors_in(self, start: int, end: int) -> list[Mention]:
@@ -1134,9 +1136,13 @@ class _Reader:
                 continue  # "the town of Shebekino" names the place itself
             kinds = ANAPHORS[match.group(1).lower()]
             low = bisect.bisect_left(self.place_starts, position)
-            for mention in reversed(self.place_mentions[max(0, low - 30) : low]):
-                if mention.record.kind in kinds:
-                    found.append((position, mention.record))
+            # The latest place named or already referred to ("the settlement ... in the area").
+            candidates = [(m.start, m.record) for m in self.place_mentions[max(0, low - 30) : low]]
+            candidates += [(p, r) for p, r in self.referents if p < position]
+            for _, record in sorted(candidates, key=lambda item: item[0], reverse=True):
+                if record.kind in kinds:
+                    found.append((position, record))
+                    self.referents.append((position, record))
                     break
         places: list[KnownName] = []
         for _, record in sorted(found, key=lambda item: item[0]):
