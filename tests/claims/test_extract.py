@@ -683,3 +683,12 @@ def test_passive_quotations_and_interviews_name_speaker_and_relay(knowledge):
         ("Ministry of Defence of Russia", []),
         ("Ministry of Defence of Russia", ["Interfax"]),
     ]
+
+
+def test_a_unit_pint_does_not_know_is_compared_as_written():
+    assert same_quantity(
+        {"value": 5, "unit": "USD", "qualifier": ""}, {"value": 5, "unit": "usd", "qualifier": ""}
+    )
+    assert not same_quantity(
+        {"value": 5, "unit": "USD", "qualifier": ""}, {"value": 5, "unit": "", "qualifier": ""}
+    )
