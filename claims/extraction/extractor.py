@@ -432,7 +432,10 @@ class _Reader:
 
     # ----------------------------------------------------------- reading one sentence
     def read(self) -> list[ClaimSuggestion]:
+        headings = _headings(self.body)
         for sentence in speech.split_sentences(self.body):
+            if sentence.paragraph in headings:
+                continue
             segments = self.segments(sentence)
             if not segments:
                 continuation = self.continuation(sentence)
@@ -1187,6 +1190,18 @@ class _Reader:
                 if day:
                     return day
         return None
+
+
+def _headings(body: str) -> set[int]:
+    """Paragraphs that are a headline, a byline or a caption's credit, not running text:
+    short lines without a final full stop ("Russia says it took Kupiansk")."""
+    headings = set()
+    lines = body.split("\n")
+    for index, line in enumerate(lines[:-1]):  # the text's last line is its end, not a heading
+        text = line.strip()
+        if text and not re.search(r"[.!?:;\"”’')\]]$", text) and len(text.split()) <= 20:
+            headings.add(index)
+    return headings
 
 
 def _after_locative(body: str, position: int) -> bool:

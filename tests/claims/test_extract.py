@@ -692,3 +692,8 @@ def test_a_unit_pint_does_not_know_is_compared_as_written():
     assert not same_quantity(
         {"value": 5, "unit": "USD", "qualifier": ""}, {"value": 5, "unit": "", "qualifier": ""}
     )
+
+
+def test_a_headline_or_byline_is_not_a_claim(knowledge):
+    body = "Putin says Kupiansk was taken\nBy a staff reporter\nPutin said on Friday it was taken."
+    assert [c.text for c in suggest(knowledge, body)] == ["Putin said on Friday it was taken."]
