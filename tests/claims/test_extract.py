@@ -476,7 +476,7 @@ def test_suggestions_for_a_long_article_are_fast_with_a_large_knowledge_base():
     knowledge = Knowledge.build(actors=actors, places=places)
     body = (seed["body"] + "\n") * 2  # about 1,050 words
     timings = []
-    for _ in range(3):
+    for _ in range(5):  # the best of five: the target is the work's, not a busy machine's
         started = time.perf_counter()
         suggestions = extract(body, knowledge, published="2025-03-13")
         timings.append(time.perf_counter() - started)
