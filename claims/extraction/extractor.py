@@ -905,11 +905,15 @@ class _Reader:
         text = self.body[sentence.start : sentence.end].strip()
         last = self.claims[-1] if self.claims else None
         recent = last is not None and sentence.paragraph - self.claim_paragraphs[-1] <= 1
-        if (
+        quotation = (
             text[:1] in speech.OPEN_QUOTES
-            and text.rstrip(".")[-1:] in speech.CLOSE_QUOTES
-            and recent
-        ):
+            and (
+                text.rstrip(".")[-1:] in speech.CLOSE_QUOTES
+                # a quotation running on into the next paragraph, its mark left open
+                or not any(mark in text[1:] for mark in speech.CLOSE_QUOTES)
+            )
+        )
+        if quotation and recent:
             return _Segment(
                 sentence.start,
                 sentence.end,
@@ -1304,7 +1308,16 @@ def _kind_guess(name: str) -> str:
         return "organisation"
     if name[:1].islower():
         return "unnamed"
-    return "person" if len(words) >= 2 else "organisation"
+    if len(words) >= 2 or re.search(SURNAME_ENDINGS, name):
+        return "person"
+    return "organisation"
+
+
+# "Budanov", "Shmyhal", "Lazzarini": a lone capitalised word that reads like a surname.
+SURNAME_ENDINGS = (
+    r"(?:ov|ova|ev|eva|in|ina|enko|sky|skyi|skiy|ski|uk|yuk|ian|yan|ich|vich|adze|shvili|ini|"
+    r"elli|ez|es|son|sen|berg|man|stein|oglu|zadeh|i)$"
+)
 
 
 def extract(

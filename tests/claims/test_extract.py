@@ -697,3 +697,17 @@ def test_a_unit_pint_does_not_know_is_compared_as_written():
 def test_a_headline_or_byline_is_not_a_claim(knowledge):
     body = "Putin says Kupiansk was taken\nBy a staff reporter\nPutin said on Friday it was taken."
     assert [c.text for c in suggest(knowledge, body)] == ["Putin said on Friday it was taken."]
+
+
+def test_a_quotation_left_open_runs_on_and_a_lone_surname_is_a_person(knowledge):
+    body = (
+        "Budanov said the front held. “We will not retreat. Our units hold.\n"
+        "“Reinforcements are coming,” he said. The SBU said two agents were arrested."
+    )
+    found = [(c.text[:12], c.claimant.name, c.claimant.kind) for c in suggest(knowledge, body)]
+    assert found == [
+        ("Budanov said", "Budanov", "person"),
+        ("“We will not", "Budanov", "person"),
+        ("“Reinforceme", "Budanov", "person"),
+        ("The SBU said", "SBU", "organisation"),
+    ]
