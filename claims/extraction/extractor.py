@@ -275,6 +275,20 @@ class _Reader:
             return self.resolve_phrase(offset, offset + owned.end(1))
         mentions = [m for m in self.actors_in(offset, offset + len(stripped))]
         unknown = _unknown_name(stripped)
+        local = re.match(
+            r"(?:the\s+|a\s+|an\s+|some\s+|two\s+|several\s+)?(?:[\w-]+\s+)?(?:officials?|sources?|"
+            r"residents|witnesses|authorities|police|doctors|medics|rescuers|people|activists)\s+"
+            r"(?:in|from|at|near|on)\s",
+            stripped,
+            re.IGNORECASE,
+        )
+        whole = [m for m in mentions if m.start <= offset and m.end >= offset + len(stripped)]
+        if local and not whole:
+            # "officials in Kyiv", "residents of Sudzha": unnamed people of a place, not the place.
+            name = re.sub(r"^(?:the|a|an|some|two|several)\s+", "", stripped, flags=re.I)
+            return ActorSuggestion(
+                name, "unnamed", None, stripped, offset, offset + len(stripped), "new"
+            )
         if mentions:
             head = max(mentions, key=lambda m: m.end)
             # "Kremlin spokesman Dmitry Peskov" with Peskov unknown: the new name is the head.
@@ -306,6 +320,19 @@ class _Reader:
             unknown = None  # "Officials said ...", "Analysts say ...": a common noun, capitalised
         if unknown:
             name, name_end = unknown
+            governed = re.search(
+                r"\b([a-z][\w-]*)\s+(?:in|of|from|at|near|for|on)\s+(?:the\s+)?$",
+                stripped[: name_end - len(name)],
+            )
+            if governed:
+                # "The attacks in Kharkiv claim ...": the name only says where; the head of the
+                # phrase speaks if it is someone ("the governor of Kharkiv"), else no one does.
+                if governed.group(1).lower() not in AGENT_NOUNS:
+                    return None
+                name = re.sub(r"^(?:the|a|an)\s+", "", stripped, flags=re.I)
+                return ActorSuggestion(
+                    name, "unnamed", None, stripped, offset, offset + len(stripped), "new"
+                )
             return self._new_actor(name, offset + name_end - len(name), offset + name_end)
         if (head_noun in AGENT_NOUNS or head_noun in ("sides", "parties")) and len(words) <= 6:
             name = re.sub(

@@ -283,7 +283,11 @@ def find_cues(text: str, start: int, end: int, quotes: list[tuple[int, int]]) ->
         elif is_base_form:
             # "Ukrainian officials insist", "analysts say": present tense after a plural agent.
             if MODAL.search(before) or not re.search(
-                r"(?:\w{2,}s|they|we|\))\s+(?:\w+ly\s+)?$", before, re.IGNORECASE
+                # "officials insist", "they say", "officials in Kyiv say"
+                r"(?:\w{2,}s|they|we|\))\s+(?:(?:in|from|at|of|near)\s+[A-Z][\w’'-]*\s+)?"
+                r"(?:\w+ly\s+)?$",
+                before,
+                re.IGNORECASE,
             ):
                 continue
             if DETERMINER.search(before):

@@ -711,3 +711,12 @@ def test_a_quotation_left_open_runs_on_and_a_lone_surname_is_a_person(knowledge)
         ("“Reinforceme", "Budanov", "person"),
         ("The SBU said", "SBU", "organisation"),
     ]
+
+
+def test_people_of_a_place_speak_and_a_place_alone_does_not(knowledge):
+    body = (
+        "Officials in Kyiv say the line held. The attacks in Kharkiv claim lives every day. "
+        "The governor of Kharkiv said three people died."
+    )
+    found = [(c.claimant.name, c.claimant.kind) for c in suggest(knowledge, body)]
+    assert found == [("Officials in Kyiv", "unnamed"), ("governor of Kharkiv", "unnamed")]
