@@ -234,7 +234,6 @@ class _Reader:
         self.quotes = speech.quoted_spans(body)
         self.claims: list[ClaimSuggestion] = []
         self.claim_paragraphs: list[int] = []
-        self.claim_back_refs: list[bool] = []
         self.referents: list[tuple[int, KnownName]] = []  # "the region" → the place it means
 
     # ----------------------------------------------------------- names in a span
@@ -1078,7 +1077,6 @@ class _Reader:
             )
         )
         self.claim_paragraphs.append(sentence.paragraph)
-        self.claim_back_refs.append(segment.back_reference)
 
     def relays(self, segment: _Segment, start: int, end: int, excluded) -> list[ActorSuggestion]:
         found = list(segment.relays)
@@ -1268,12 +1266,6 @@ def _as_back_reference(claimant: ActorSuggestion, text: str, start: int) -> Acto
         start + len(text),
         "back-reference",
     )
-
-
-NAME_RE = re.compile(
-    r"(?:(?<=\s)|^)((?:(?:[A-Z][\w’'.-]*|(?:al|el|bin|ibn|de|van|von|der|la|le|abu)-?[A-Z]?[\w’'-]*)"
-    r"(?:\s+|$))+)"
-)
 
 
 def _unknown_name(phrase: str) -> tuple[str, int] | None:

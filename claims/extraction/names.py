@@ -145,7 +145,6 @@ class NameIndex:
     skeletons: dict[str, list[KnownName]] = field(default_factory=lambda: defaultdict(list))
     # Keys used only when no record has them as a name: "kharkiv" for Kharkiv Oblast.
     weak: dict[str, list[KnownName]] = field(default_factory=lambda: defaultdict(list))
-    by_name: dict[str, KnownName] = field(default_factory=dict)
     _buckets: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
@@ -160,7 +159,6 @@ class NameIndex:
 
     def add(self, record: KnownName) -> None:
         self.records.append(record)
-        self.by_name.setdefault(normal_form(record.name), record)
         for name in record.all_names:
             for variant in name_variants(name):
                 _append_once(self.exact[variant], record)

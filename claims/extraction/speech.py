@@ -109,7 +109,6 @@ ADVERBS = {
     "privately", "formally", "angrily", "once", "now", "still", "yet", "last", "alone", "too",
 }
 # fmt: on
-CONJUNCTIONS = {"and", "but", "while", "whereas", "yet", "as", "although", "though", "however"}
 # fmt: off
 INTRO_WORDS = {
     "in", "on", "at", "following", "after", "before", "earlier", "later", "initially", "meanwhile",
