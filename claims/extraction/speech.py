@@ -261,6 +261,8 @@ def find_cues(text: str, start: int, end: int, quotes: list[tuple[int, int]]) ->
         after = text[match.end() : match.end() + 12].lower()
         if form[0].isupper():
             continue  # "the United States", "Says ..." in a headline: not a reported verb
+        if before.endswith(("so-", "so‑")):
+            continue  # "the so-called special military operation"
         if re.match(r"\s+by\b", after):
             continue  # "reported by TASS" is a relay, not a claim's verb
         if NEGATIONS.search(before) or PASSIVE.search(before):

@@ -149,6 +149,8 @@ def test_a_quotation_over_several_sentences_is_one_claim_and_a_lone_quote_contin
         "Ukrainian authorities have not publicly commented on Russia's claims of gains.",
         "Reuters could not independently verify his claim.",
         "The reported attack hit a power station in the United States.",
+        "Russia launched its so-called “special military operation” in 2022.",
+        "The attack added to tensions along the border.",
     ],
 )
 def test_negations_nouns_and_passives_are_not_claims(knowledge, sentence):
