@@ -1007,8 +1007,14 @@ class _Reader:
         if claimant is not None:
             excluded.append((claimant.start, claimant.end))
         previous = self.claims[-1] if self.claims else None
+        # "He told reporters ...", "he wrote on X": said anew, to someone else.
+        said_anew = re.search(
+            r"\b(?:told|tells|telling|wrote|writes|posted|tweeted|in an interview|speaking to)\b",
+            body[start:end],
+        )
         if (
             previous is not None
+            and not said_anew
             and claimant is not None
             and not segment.relays
             and previous.claimant is not None
@@ -1018,7 +1024,7 @@ class _Reader:
         ):
             # "Shoigu told Putin ..., in a briefing reported by TASS. Shoigu said ...": one source.
             segment.relays = [(9, relay) for relay in previous.relays]
-        if segment.back_reference and claimant is not None and not segment.relays:
+        if segment.back_reference and claimant is not None and not segment.relays and not said_anew:
             # "He also claimed ...", right after "According to TASS, Gerasimov reported ...".
             for claim, paragraph in zip(
                 reversed(self.claims), reversed(self.claim_paragraphs), strict=True

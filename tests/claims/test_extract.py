@@ -722,3 +722,9 @@ def test_people_of_a_place_speak_and_a_place_alone_does_not(knowledge):
     )
     found = [(c.claimant.name, c.claimant.kind) for c in suggest(knowledge, body)]
     assert found == [("Officials in Kyiv", "unnamed"), ("governor of Kharkiv", "unnamed")]
+
+
+def test_a_speaker_telling_someone_else_does_not_keep_the_earlier_relay(knowledge):
+    body = '"We will hold," Syrskyi told Reuters. He told reporters: "We are ready."'
+    chains = [[r.name for r in c.relays] for c in suggest(knowledge, body, outlet="AP")]
+    assert chains == [["Reuters"], []]
