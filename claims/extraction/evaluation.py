@@ -126,8 +126,9 @@ def load_article(path: Path) -> dict:
         for quantity in claim.get("quantities", []):
             try:
                 Decimal(str(quantity["value"]))
-                units.normalise(Decimal(str(quantity["value"])), None, quantity.get("unit", ""))
-            except (KeyError, InvalidOperation, units.UnknownUnit) as error:
+                if quantity.get("value_max") is not None:
+                    Decimal(str(quantity["value_max"]))
+            except (KeyError, TypeError, InvalidOperation) as error:
                 raise AnnotationError(
                     f"{path.name}: claim {index}: bad quantity {quantity!r}"
                 ) from error
@@ -195,7 +196,11 @@ def _quantity_key(quantity: dict):
     value_max = quantity.get("value_max")
     value_max = Decimal(str(value_max)) if value_max is not None else None
     unit = quantity.get("unit") or ""
-    normalised = units.normalise(value, value_max, unit)
+    try:
+        normalised = units.normalise(value, value_max, unit)
+    except units.UnknownUnit:
+        # A unit Pint does not know ("USD", "sorties"): compared as written.
+        return value, value_max, normal_form(unit), quantity.get("qualifier") or ""
     magnitude, magnitude_max, dimension = normalised.value, normalised.value_max, normalised.unit
     if dimension == "%":  # a share: compare as a fraction of one, like a count of 0.667
         magnitude = magnitude / 100

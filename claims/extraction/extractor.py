@@ -33,7 +33,8 @@ AGENT_NOUNS = {
     "troops", "headquarters", "committee", "parliament", "lawmakers", "senator",
     "ministers", "chief", "head", "secretary", "mission", "workers", "journalists", "hospital",
     "people", "activists", "campaigners", "monitor", "observatory", "intelligence", "media",
-    "outlet", "broadcaster", "newspaper", "channel", "bloggers", "correspondents",
+    "outlet", "broadcaster", "newspaper", "channel", "bloggers", "correspondents", "tank",
+    "watchdog", "institute", "body", "organisation", "organization", "coalition", "alliance",
 }
 # fmt: on
 # fmt: off
@@ -119,7 +120,8 @@ MILITARY_WORDS = {"brigade", "battalion", "regiment", "division", "corps", "forc
 # fmt: off
 ANAPHORS = {
     "region": {"region", "area", "district"}, "oblast": {"region"}, "province": {"region"},
-    "territory": {"region", "area"}, "area": {"region", "area", "district"},
+    "territory": {"region", "area"},
+    "area": {"region", "area", "district", "settlement", "facility"},
     "town": {"settlement"}, "city": {"settlement"}, "village": {"settlement"},
     "settlement": {"settlement"}, "capital": {"settlement"},
     "plant": {"facility"}, "site": {"facility"}, "facility": {"facility"},
@@ -232,7 +234,7 @@ class _Reader:
         self.quotes = speech.quoted_spans(body)
         self.claims: list[ClaimSuggestion] = []
         self.claim_paragraphs: list[int] = []
-        self.claim_back_refs: list[bool] = []
+        self.referents: list[tuple[int, KnownName]] = []  # "the region" → the place it means
 
     # ----------------------------------------------------------- names in a span
     def actors_in(self, start: int, end: int) -> list[Mention]:
@@ -264,8 +266,28 @@ class _Reader:
         words = normal_form(stripped).split()
         if not words:
             return None
+        owned = re.match(
+            r"(.+?)['’]s\s+(?:\w+\s+)?(?:" + "|".join(DOCUMENT_NOUNS) + r")$", stripped
+        )
+        if owned:
+            # "The ministry's statement said": the ministry speaks.
+            return self.resolve_phrase(offset, offset + owned.end(1))
         mentions = [m for m in self.actors_in(offset, offset + len(stripped))]
         unknown = _unknown_name(stripped)
+        local = re.match(
+            r"(?:the\s+|a\s+|an\s+|some\s+|two\s+|several\s+)?(?:[\w-]+\s+)?(?:officials?|sources?|"
+            r"residents|witnesses|authorities|police|doctors|medics|rescuers|people|activists)\s+"
+            r"(?:in|from|at|near|on)\s",
+            stripped,
+            re.IGNORECASE,
+        )
+        whole = [m for m in mentions if m.start <= offset and m.end >= offset + len(stripped)]
+        if local and not whole:
+            # "officials in Kyiv", "residents of Sudzha": unnamed people of a place, not the place.
+            name = re.sub(r"^(?:the|a|an|some|two|several)\s+", "", stripped, flags=re.I)
+            return ActorSuggestion(
+                name, "unnamed", None, stripped, offset, offset + len(stripped), "new"
+            )
         if mentions:
             head = max(mentions, key=lambda m: m.end)
             # "Kremlin spokesman Dmitry Peskov" with Peskov unknown: the new name is the head.
@@ -297,6 +319,19 @@ class _Reader:
             unknown = None  # "Officials said ...", "Analysts say ...": a common noun, capitalised
         if unknown:
             name, name_end = unknown
+            governed = re.search(
+                r"\b([a-z][\w-]*)\s+(?:in|of|from|at|near|for|on)\s+(?:the\s+)?$",
+                stripped[: name_end - len(name)],
+            )
+            if governed:
+                # "The attacks in Kharkiv claim ...": the name only says where; the head of the
+                # phrase speaks if it is someone ("the governor of Kharkiv"), else no one does.
+                if governed.group(1).lower() not in AGENT_NOUNS:
+                    return None
+                name = re.sub(r"^(?:the|a|an)\s+", "", stripped, flags=re.I)
+                return ActorSuggestion(
+                    name, "unnamed", None, stripped, offset, offset + len(stripped), "new"
+                )
             return self._new_actor(name, offset + name_end - len(name), offset + name_end)
         if (head_noun in AGENT_NOUNS or head_noun in ("sides", "parties")) and len(words) <= 6:
             name = re.sub(
@@ -423,7 +458,10 @@ class _Reader:
 
     # ----------------------------------------------------------- reading one sentence
     def read(self) -> list[ClaimSuggestion]:
+        headings = _headings(self.body)
         for sentence in speech.split_sentences(self.body):
+            if sentence.paragraph in headings:
+                continue
             segments = self.segments(sentence)
             if not segments:
                 continuation = self.continuation(sentence)
@@ -623,7 +661,10 @@ class _Reader:
     def quoted_as_saying(self, sentence: speech.Sentence) -> list[_Segment]:
         """ "RIA quoted Gladkov as saying that ...": Gladkov speaks, RIA relays."""
         segments = []
-        pattern = re.compile(r"\bquoted\s+(.{1,80}?)\s+as\s+(?:saying|telling|stating)\b")
+        pattern = re.compile(
+            r"(?<!was )(?<!were )(?<!been )\bquoted\s+(?!by\b)(.{1,80}?)\s+as\s+"
+            r"(?:saying|telling|stating)\b"
+        )
         for match in pattern.finditer(self.body, sentence.start, sentence.end):
             if speech.inside(match.start(), self.quotes):
                 continue
@@ -642,6 +683,32 @@ class _Reader:
             )
             if relay is not None and not relay.is_new:
                 segment.relays.append((RELAY_PRIORITY["by"], relay))
+            segments.append(segment)
+        # "Gladkov was quoted by TASS as saying ...", "Gladkov was quoted as saying ...".
+        passive = re.compile(
+            r"\b(?:was|were|has been|had been)\s+quoted\s+(?:by\s+(.{1,60}?)\s+)?"
+            r"as\s+(?:saying|telling|stating)\b"
+        )
+        for match in passive.finditer(self.body, sentence.start, sentence.end):
+            if speech.inside(match.start(), self.quotes):
+                continue
+            speaker, span = self.subject_before(sentence.start, match.start())
+            if speaker is None:
+                continue
+            segment = _Segment(
+                sentence.start,
+                sentence.end,
+                "quoted as saying",
+                match.start(),
+                match.end(),
+                speaker,
+                span,
+                back_reference=speaker.how == "back-reference",
+            )
+            if match.group(1):
+                relay = self.resolve_phrase(match.start(1), match.end(1))
+                if relay is not None and not relay.is_new:
+                    segment.relays.append((RELAY_PRIORITY["by"], relay))
             segments.append(segment)
         return segments
 
@@ -780,7 +847,7 @@ class _Reader:
         """ "according to X": X is the relay of a claim made by someone else, or the claimant."""
         pattern = re.compile(
             r"\b(?:according to|in an interview with|cited by|quoted by|reported by|"
-            r"citing)\s+",
+            r"in comments to|in remarks to|speaking to|carried by|published by|citing)\s+",
             re.IGNORECASE,
         )
         for match in pattern.finditer(self.body, sentence.start, sentence.end):
@@ -828,10 +895,15 @@ class _Reader:
                     continue
                 if actor.is_new and actor.kind == "unnamed":
                     continue
+                spoken_to = any(
+                    w in marker for w in ("interview", "comments", "remarks", "speaking")
+                )
+                if spoken_to and actor.kind == "person":
+                    continue  # "speaking to Putin": whom he told, not who relayed it
                 priority = RELAY_PRIORITY[
                     "according"
                     if marker.startswith("according")
-                    else ("interview" if "interview" in marker else "by")
+                    else ("interview" if spoken_to else "by")
                 ]
                 segment.relays.append((priority, actor))
             elif marker.startswith("according"):
@@ -859,11 +931,15 @@ class _Reader:
         text = self.body[sentence.start : sentence.end].strip()
         last = self.claims[-1] if self.claims else None
         recent = last is not None and sentence.paragraph - self.claim_paragraphs[-1] <= 1
-        if (
+        quotation = (
             text[:1] in speech.OPEN_QUOTES
-            and text.rstrip(".")[-1:] in speech.CLOSE_QUOTES
-            and recent
-        ):
+            and (
+                text.rstrip(".")[-1:] in speech.CLOSE_QUOTES
+                # a quotation running on into the next paragraph, its mark left open
+                or not any(mark in text[1:] for mark in speech.CLOSE_QUOTES)
+            )
+        )
+        if quotation and recent:
             return _Segment(
                 sentence.start,
                 sentence.end,
@@ -931,8 +1007,14 @@ class _Reader:
         if claimant is not None:
             excluded.append((claimant.start, claimant.end))
         previous = self.claims[-1] if self.claims else None
+        # "He told reporters ...", "he wrote on X": said anew, to someone else.
+        said_anew = re.search(
+            r"\b(?:told|tells|telling|wrote|writes|posted|tweeted|in an interview|speaking to)\b",
+            body[start:end],
+        )
         if (
             previous is not None
+            and not said_anew
             and claimant is not None
             and not segment.relays
             and previous.claimant is not None
@@ -942,7 +1024,7 @@ class _Reader:
         ):
             # "Shoigu told Putin ..., in a briefing reported by TASS. Shoigu said ...": one source.
             segment.relays = [(9, relay) for relay in previous.relays]
-        if segment.back_reference and claimant is not None and not segment.relays:
+        if segment.back_reference and claimant is not None and not segment.relays and not said_anew:
             # "He also claimed ...", right after "According to TASS, Gerasimov reported ...".
             for claim, paragraph in zip(
                 reversed(self.claims), reversed(self.claim_paragraphs), strict=True
@@ -1001,7 +1083,6 @@ class _Reader:
             )
         )
         self.claim_paragraphs.append(sentence.paragraph)
-        self.claim_back_refs.append(segment.back_reference)
 
     def relays(self, segment: _Segment, start: int, end: int, excluded) -> list[ActorSuggestion]:
         found = list(segment.relays)
@@ -1093,9 +1174,13 @@ class _Reader:
                 continue  # "the town of Shebekino" names the place itself
             kinds = ANAPHORS[match.group(1).lower()]
             low = bisect.bisect_left(self.place_starts, position)
-            for mention in reversed(self.place_mentions[max(0, low - 30) : low]):
-                if mention.record.kind in kinds:
-                    found.append((position, mention.record))
+            # The latest place named or already referred to ("the settlement ... in the area").
+            candidates = [(m.start, m.record) for m in self.place_mentions[max(0, low - 30) : low]]
+            candidates += [(p, r) for p, r in self.referents if p < position]
+            for _, record in sorted(candidates, key=lambda item: item[0], reverse=True):
+                if record.kind in kinds:
+                    found.append((position, record))
+                    self.referents.append((position, record))
                     break
         places: list[KnownName] = []
         for _, record in sorted(found, key=lambda item: item[0]):
@@ -1142,6 +1227,18 @@ class _Reader:
         return None
 
 
+def _headings(body: str) -> set[int]:
+    """Paragraphs that are a headline, a byline or a caption's credit, not running text:
+    short lines without a final full stop ("Russia says it took Kupiansk")."""
+    headings = set()
+    lines = body.split("\n")
+    for index, line in enumerate(lines[:-1]):  # the text's last line is its end, not a heading
+        text = line.strip()
+        if text and not re.search(r"[.!?:;\"”’')\]]$", text) and len(text.split()) <= 20:
+            headings.add(index)
+    return headings
+
+
 def _after_locative(body: str, position: int) -> bool:
     words = re.findall(r"[A-Za-z’'-]+", body[max(0, position - 40) : position])
     while words and words[-1].lower() in PLACE_ADJECTIVES:
@@ -1175,12 +1272,6 @@ def _as_back_reference(claimant: ActorSuggestion, text: str, start: int) -> Acto
         start + len(text),
         "back-reference",
     )
-
-
-NAME_RE = re.compile(
-    r"(?:(?<=\s)|^)((?:(?:[A-Z][\w’'.-]*|(?:al|el|bin|ibn|de|van|von|der|la|le|abu)-?[A-Z]?[\w’'-]*)"
-    r"(?:\s+|$))+)"
-)
 
 
 def _unknown_name(phrase: str) -> tuple[str, int] | None:
@@ -1242,7 +1333,16 @@ def _kind_guess(name: str) -> str:
         return "organisation"
     if name[:1].islower():
         return "unnamed"
-    return "person" if len(words) >= 2 else "organisation"
+    if len(words) >= 2 or re.search(SURNAME_ENDINGS, name):
+        return "person"
+    return "organisation"
+
+
+# "Budanov", "Shmyhal", "Lazzarini": a lone capitalised word that reads like a surname.
+SURNAME_ENDINGS = (
+    r"(?:ov|ova|ev|eva|in|ina|enko|sky|skyi|skiy|ski|uk|yuk|ian|yan|ich|vich|adze|shvili|ini|"
+    r"elli|ez|es|son|sen|berg|man|stein|oglu|zadeh|i)$"
+)
 
 
 def extract(

@@ -145,8 +145,10 @@ class NameIndex:
     skeletons: dict[str, list[KnownName]] = field(default_factory=lambda: defaultdict(list))
     # Keys used only when no record has them as a name: "kharkiv" for Kharkiv Oblast.
     weak: dict[str, list[KnownName]] = field(default_factory=lambda: defaultdict(list))
-    by_name: dict[str, KnownName] = field(default_factory=dict)
     _buckets: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # The most words a name starting with this word has: most words of a text start none,
+    # and are passed over with one lookup.
+    _longest: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, records: Iterable[KnownName]) -> NameIndex:
@@ -156,11 +158,15 @@ class NameIndex:
         for key in index.skeletons:
             if " " not in key and len(key) >= 4:
                 index._buckets[key[:2]].append(key)
+            first, _, _ = key.partition(" ")
+            index._longest[first] = max(index._longest.get(first, 0), key.count(" ") + 1)
+        for key in index.exact:
+            first, _, _ = key.partition(" ")
+            index._longest[first] = max(index._longest.get(first, 0), key.count(" ") + 1)
         return index
 
     def add(self, record: KnownName) -> None:
         self.records.append(record)
-        self.by_name.setdefault(normal_form(record.name), record)
         for name in record.all_names:
             for variant in name_variants(name):
                 _append_once(self.exact[variant], record)
@@ -205,9 +211,17 @@ class NameIndex:
         return mentions
 
     def _match_at(self, text, tokens, words, position, seen=frozenset()):
-        if not words[position]:
+        word = words[position]
+        if not word:
             return None
-        for length in range(min(MAX_NAME_WORDS, len(tokens) - position), 0, -1):
+        # (A token may hold several words: "U.S." is "u s".)
+        longest = max(
+            self._longest.get(word.partition(" ")[0], 0),
+            self._longest.get(skeleton(word).partition(" ")[0], 0),
+        )
+        # A possessive "'s" inside a name takes a token but no word: allow for two.
+        longest = min(MAX_NAME_WORDS, longest + 2) if longest else 1
+        for length in range(min(longest, len(tokens) - position), 0, -1):
             window = words[position : position + length]
             if None in window or not window[-1]:
                 continue

@@ -42,7 +42,9 @@ _REGULAR = (  # noqa: SIM905 (a word list reads better as text)
     "emphasize emphasise stress acknowledge reiterate allege express underscore indicate "
     "vow pledge urge welcome blame argue assert suggest predict promise threaten condemn "
     "dismiss reject describe declare explain maintain highlight propose demand tweet "
-    "reveal disclose recall concede contend mention repeat brief inform appeal"
+    "reveal disclose recall concede contend mention repeat brief inform appeal underline "
+    "caution remark affirm reaffirm assure voice clarify specify counter retort conclude "
+    "assess forecast believe"
 ).split()
 # fmt: on
 VERB_FORMS: dict[str, str] = {}  # form → base
@@ -64,6 +66,7 @@ PARTICLE_VERBS = {
     "call": ("for", "on", "it", "the", "a", "an", "them", "him", "her", "this", "that", "“", '"'),
     "push": ("for",),
     "rule": ("out",),
+    "point": ("out", "to"),
 }
 # fmt: on
 for _base in PARTICLE_VERBS:
@@ -106,7 +109,6 @@ ADVERBS = {
     "privately", "formally", "angrily", "once", "now", "still", "yet", "last", "alone", "too",
 }
 # fmt: on
-CONJUNCTIONS = {"and", "but", "while", "whereas", "yet", "as", "although", "though", "however"}
 # fmt: off
 INTRO_WORDS = {
     "in", "on", "at", "following", "after", "before", "earlier", "later", "initially", "meanwhile",
@@ -259,6 +261,8 @@ def find_cues(text: str, start: int, end: int, quotes: list[tuple[int, int]]) ->
         after = text[match.end() : match.end() + 12].lower()
         if form[0].isupper():
             continue  # "the United States", "Says ..." in a headline: not a reported verb
+        if before.endswith(("so-", "so‑")):
+            continue  # "the so-called special military operation"
         if re.match(r"\s+by\b", after):
             continue  # "reported by TASS" is a relay, not a claim's verb
         if NEGATIONS.search(before) or PASSIVE.search(before):
@@ -280,7 +284,11 @@ def find_cues(text: str, start: int, end: int, quotes: list[tuple[int, int]]) ->
         elif is_base_form:
             # "Ukrainian officials insist", "analysts say": present tense after a plural agent.
             if MODAL.search(before) or not re.search(
-                r"(?:\w{2,}s|they|we|\))\s+(?:\w+ly\s+)?$", before, re.IGNORECASE
+                # "officials insist", "they say", "officials in Kyiv say"
+                r"(?:\w{2,}s|they|we|\))\s+(?:(?:in|from|at|of|near)\s+[A-Z][\w’'-]*\s+)?"
+                r"(?:\w+ly\s+)?$",
+                before,
+                re.IGNORECASE,
             ):
                 continue
             if DETERMINER.search(before):

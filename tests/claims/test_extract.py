@@ -149,6 +149,8 @@ def test_a_quotation_over_several_sentences_is_one_claim_and_a_lone_quote_contin
         "Ukrainian authorities have not publicly commented on Russia's claims of gains.",
         "Reuters could not independently verify his claim.",
         "The reported attack hit a power station in the United States.",
+        "Russia launched its so-called “special military operation” in 2022.",
+        "The attack added to tensions along the border.",
     ],
 )
 def test_negations_nouns_and_passives_are_not_claims(knowledge, sentence):
@@ -476,7 +478,7 @@ def test_suggestions_for_a_long_article_are_fast_with_a_large_knowledge_base():
     knowledge = Knowledge.build(actors=actors, places=places)
     body = (seed["body"] + "\n") * 2  # about 1,050 words
     timings = []
-    for _ in range(3):
+    for _ in range(5):  # the best of five: the target is the work's, not a busy machine's
         started = time.perf_counter()
         suggestions = extract(body, knowledge, published="2025-03-13")
         timings.append(time.perf_counter() - started)
@@ -654,7 +656,7 @@ def test_any_text_gives_suggestions_whose_spans_are_in_it(knowledge):
     """Shuffled, cut and random texts never break the extraction, and every span is exact."""
     rng = random.Random(11)
     bodies = [json.loads(path.read_text())["body"] for path in sorted(DEV_SET.glob("*.json"))]
-    pieces = [*list(" .,;:\"“”’'()—–-\n0123456789abcXYZ"), " said ", " according to ", " He "]
+    pieces = [*" .,;:\"“”’'()—–-\n0123456789abcXYZ", " said ", " according to ", " He "]
     texts = ["", "\n\n", '"', "He said.", ", said", "according to ,", "between 5 and", "Dec. 32"]
     for body in bodies:
         words = body.split(" ")
@@ -665,3 +667,64 @@ def test_any_text_gives_suggestions_whose_spans_are_in_it(knowledge):
         for published in ("2025-03-13", "", None, "2025-02-30"):
             for suggestion in extract(text, knowledge, published=published):
                 assert text[suggestion.start : suggestion.end] == suggestion.text
+
+
+def test_passive_quotations_and_interviews_name_speaker_and_relay(knowledge):
+    body = (
+        "Gerasimov was quoted by TASS as saying that 24 villages were retaken. "
+        "Speaking to Reuters, Syrskyi pointed out that the line held. "
+        "Russia's defence ministry reported progress. "
+        "The ministry's statement, carried by Interfax, said 30 drones were downed."
+    )
+    found = [
+        (c.claimant.name, [r.name for r in c.relays]) for c in suggest(knowledge, body, outlet="AP")
+    ]
+    assert found == [
+        ("Valery Gerasimov", ["TASS"]),
+        ("Oleksandr Syrskyi", ["Reuters"]),
+        ("Ministry of Defence of Russia", []),
+        ("Ministry of Defence of Russia", ["Interfax"]),
+    ]
+
+
+def test_a_unit_pint_does_not_know_is_compared_as_written():
+    assert same_quantity(
+        {"value": 5, "unit": "USD", "qualifier": ""}, {"value": 5, "unit": "usd", "qualifier": ""}
+    )
+    assert not same_quantity(
+        {"value": 5, "unit": "USD", "qualifier": ""}, {"value": 5, "unit": "", "qualifier": ""}
+    )
+
+
+def test_a_headline_or_byline_is_not_a_claim(knowledge):
+    body = "Putin says Kupiansk was taken\nBy a staff reporter\nPutin said on Friday it was taken."
+    assert [c.text for c in suggest(knowledge, body)] == ["Putin said on Friday it was taken."]
+
+
+def test_a_quotation_left_open_runs_on_and_a_lone_surname_is_a_person(knowledge):
+    body = (
+        "Budanov said the front held. “We will not retreat. Our units hold.\n"
+        "“Reinforcements are coming,” he said. The SBU said two agents were arrested."
+    )
+    found = [(c.text[:12], c.claimant.name, c.claimant.kind) for c in suggest(knowledge, body)]
+    assert found == [
+        ("Budanov said", "Budanov", "person"),
+        ("“We will not", "Budanov", "person"),
+        ("“Reinforceme", "Budanov", "person"),
+        ("The SBU said", "SBU", "organisation"),
+    ]
+
+
+def test_people_of_a_place_speak_and_a_place_alone_does_not(knowledge):
+    body = (
+        "Officials in Kyiv say the line held. The attacks in Kharkiv claim lives every day. "
+        "The governor of Kharkiv said three people died."
+    )
+    found = [(c.claimant.name, c.claimant.kind) for c in suggest(knowledge, body)]
+    assert found == [("Officials in Kyiv", "unnamed"), ("governor of Kharkiv", "unnamed")]
+
+
+def test_a_speaker_telling_someone_else_does_not_keep_the_earlier_relay(knowledge):
+    body = '"We will hold," Syrskyi told Reuters. He told reporters: "We are ready."'
+    chains = [[r.name for r in c.relays] for c in suggest(knowledge, body, outlet="AP")]
+    assert chains == [["Reuters"], []]
