@@ -7,8 +7,9 @@ itself is still loading, so that module must not import views.
 from __future__ import annotations
 
 from django.http import Http404
+from drf_spectacular.authentication import BasicScheme
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from knox import auth as knox_auth
 from knox.models import AuthToken
 from rest_framework import authentication, parsers, serializers, status, viewsets
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from claimsbase import services
 from claimsbase.api import ErrorSerializer, etag_for, expected_version
 from claimsbase.permissions import RolePermission, SignedInPermission
+from claimsbase.signin import LockoutBasicAuthentication
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -36,6 +38,12 @@ ETAG = OpenApiParameter(
     description='The record\'s version, e.g. "3": send it back as If-Match to edit safely.',
     response=[200],
 )
+
+
+class LockoutBasicScheme(BasicScheme):
+    """The token endpoint's HTTP Basic sign-in, documented as plain HTTP Basic."""
+
+    target_class = "claimsbase.signin.LockoutBasicAuthentication"
 
 
 class ClaimsbaseAutoSchema(AutoSchema):
@@ -212,7 +220,7 @@ class TokenViewSet(viewsets.ViewSet):
 
     authentication_classes = [
         knox_auth.TokenAuthentication,
-        authentication.BasicAuthentication,
+        LockoutBasicAuthentication,
         authentication.SessionAuthentication,
     ]
     permission_classes = [SignedInPermission]
@@ -228,7 +236,20 @@ class TokenViewSet(viewsets.ViewSet):
     def list(self, request):
         return Response(TokenSerializer(self._tokens(), many=True).data)
 
-    @extend_schema(request=None, responses={201: NewTokenSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            201: NewTokenSerializer,
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Too many failed sign-ins for this username or from this address: "
+                    "every attempt, even with the right password, is refused until the "
+                    "time given in Retry-After has passed."
+                ),
+            ),
+        },
+    )
     def create(self, request):
         instance, token = AuthToken.objects.create(user=request.user)
         data = {**TokenSerializer(instance).data, "token": token}
