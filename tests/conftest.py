@@ -21,7 +21,8 @@ from claimsbase.permissions import ANALYST, EDITOR, VIEWER, role_grant
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     """Speed switches for tests only: a cheap hasher and in-memory email; and an empty
-    cache, so that no test reads counts or throttle counters another test left."""
+    cache, so that no test reads counts, throttle counters or sign-in failures another test
+    left (failures counted in the database go with the test's transaction)."""
     cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -38,12 +38,14 @@ HANDLERS = {
 @pytest.fixture(params=sorted(HANDLERS), autouse=True)
 def store(request, settings):
     """Count failures in the database, then in the cache, with the limit the README gives."""
+    configured = settings.AXES_HANDLER
     settings.AXES_HANDLER = HANDLERS[request.param]
     settings.AXES_FAILURE_LIMIT = LIMIT
     settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+    # django-axes keeps one handler object; make it again for the store chosen, and after.
     AxesProxyHandler.get_implementation(force=True)
     yield request.param
-    settings.AXES_HANDLER = HANDLERS["database"]
+    settings.AXES_HANDLER = configured
     AxesProxyHandler.get_implementation(force=True)
 
 
