@@ -162,7 +162,7 @@ LOGIN_REDIRECT_URL = "/"
 # backend, first in the list, refuses any attempt, even with the right password,
 # while its username or address is locked out.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "claimsbase.signin.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Failures are counted per username and, separately, per client address: either

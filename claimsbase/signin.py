@@ -6,6 +6,7 @@ failed too often (settings: ``AXES_*``). It hooks into
 ``django.contrib.auth.authenticate()``, which all three doors call. This module
 gives it:
 
+* its authentication backend, for attempts that come through a door;
 * the client address, decided the same way as for the API's throttling;
 * the answer a locked-out page visitor gets: a page saying how long to wait;
 * the API's HTTP Basic authentication, which answers a lockout with a 429 in the
@@ -16,6 +17,7 @@ and ends a user's API tokens when their password changes.
 
 from __future__ import annotations
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.db.models.signals import post_init, post_save
 from django.http import HttpRequest, HttpResponse
@@ -40,6 +42,21 @@ def client_address(request) -> str:
         addresses = [address.strip() for address in forwarded.split(",")]
         return addresses[-min(proxies, len(addresses))]
     return request.META.get("REMOTE_ADDR", "")
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, first in ``AUTHENTICATION_BACKENDS``.
+
+    Every door passes the request to ``authenticate()``. A call without one
+    comes from code running on the server (a shell, the test client's
+    ``login()``), not from a visitor: there is no address to count, so it is
+    left to the next backend instead of raising as django-axes does.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
 
 def cool_off_minutes() -> int:

@@ -242,6 +242,15 @@ def test_the_address_counted_behind_a_proxy_is_the_one_the_proxy_saw(ana, settin
     assert_status(other.post(reverse("login"), {"username": "ana", "password": PASSWORD}), 302)
 
 
+def test_code_on_the_server_signs_in_without_a_request(ana):
+    """The test client's login() and a shell call authenticate() with no request to count."""
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="ana", password=PASSWORD) == ana
+    assert authenticate(username="ana", password="wrong") is None
+    assert Client().login(username="ana", password=PASSWORD)
+
+
 def test_the_lockout_is_documented_in_the_schema(client):
     schema = client.get("/api/schema/?format=json").json()
     create = schema["paths"]["/api/v1/tokens/"]["post"]
