@@ -22,8 +22,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import models, transaction
 from django.forms import BaseForm, HiddenInput, IntegerField
 from django.forms.models import InlineForeignKeyField
+from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
+from claimsbase.content_policy import HISTORY_PAGE_STYLE
 from claimsbase.permissions import can_use_admin
 from claimsbase.services import record_delete, record_save
 
@@ -269,6 +271,10 @@ class ServiceAdmin(SimpleHistoryAdmin):
             # same POST again, now invalid, so the editor sees why.
             request._service_refusals = {refused.prefix: refused.error}
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(HISTORY_PAGE_STYLE)
+    def history_view(self, request, object_id, extra_context=None):
+        return super().history_view(request, object_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = _with_version(super().get_form(request, obj, change, **kwargs), obj)

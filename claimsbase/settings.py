@@ -89,12 +89,18 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "knox",
     "simple_history",
+    # Sign-in lockout (counts failed passwords) and the Content-Security-Policy header.
+    "axes",
+    "csp",
+    "claimsbase.apps.ClaimsbaseConfig",
     "sources",
     "claims",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before every middleware that may answer, so that every response carries the policy.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a sign-in refused by the lockout into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "claimsbase.urls"
@@ -162,6 +170,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
+# --- Sign-in lockout (django-axes) ----------------------------------------------
+# Every door that takes a password (the sign-in page, the admin's, HTTP Basic on
+# /api/v1/tokens/) goes through django.contrib.auth.authenticate(), so the axes
+# backend, first in the list, refuses any attempt, even with the right password,
+# while its username or address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "claimsbase.signin.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures are counted per username and, separately, per client address: either
+# reaching the limit locks. They are counted where every app server sees them:
+# in the shared cache when CACHE_URL names one (Redis), else in the database.
+LOGIN_LOCKOUT_STORE = os.environ.get("LOGIN_LOCKOUT_STORE", "cache" if CACHE_URL else "database")
+if LOGIN_LOCKOUT_STORE not in {"cache", "database"}:
+    raise ImproperlyConfigured(
+        f"LOGIN_LOCKOUT_STORE must be cache or database, not {LOGIN_LOCKOUT_STORE!r}"
+    )
+AXES_HANDLER = {
+    "cache": "axes.handlers.cache.AxesCacheHandler",
+    "database": "axes.handlers.database.AxesDatabaseHandler",
+}[LOGIN_LOCKOUT_STORE]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The same client address as the API's throttling: REMOTE_ADDR, or behind
+# API_NUM_PROXIES trusted proxies the address they saw (never a header a client forges).
+AXES_CLIENT_IP_CALLABLE = "claimsbase.signin.client_address"
+# The sign-in page and the admin get a page saying how long to wait; the API its error shape.
+AXES_LOCKOUT_CALLABLE = "claimsbase.signin.lockout_response"
+# Only failures matter for the lockout; a row per successful sign-in would grow forever.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every start of every command
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -208,6 +249,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "claimsbase.viewsets.ClaimsbaseAutoSchema",
     "EXCEPTION_HANDLER": "claimsbase.api.exception_handler",
+    # JSON only: DRF's browsable HTML pages are built with inline styles, which the
+    # Content-Security-Policy refuses; /api/docs/ is the interactive documentation.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Counters live in the cache (Redis via CACHE_URL), so limits hold across app servers.
     "DEFAULT_THROTTLE_CLASSES": ["claimsbase.api.AnonThrottle", "claimsbase.api.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -254,6 +298,29 @@ REST_KNOX = {
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Content-Security-Policy (django-csp) -----------------------------------------
+# Scripts, styles, images and fonts from this site only; nothing inline (no
+# <script> or <style> blocks, no style="" or onclick="" attributes): static/ holds
+# every script and stylesheet. A page that needs one inline block gets a nonce
+# (request.csp_nonce) for that response only. CSP_REPORT_URI names where browsers
+# report violations, if anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if os.environ.get("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
 
 # Benchmarks only: route /bench/bare/, the bare JSON view that ``manage.py bench``
 # measures every figure against. Never on in production.

@@ -10,6 +10,7 @@ from http import HTTPStatus
 
 from django.http import Http404
 from django.urls import reverse
+from drf_spectacular.authentication import BasicScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +30,7 @@ from rest_framework.views import APIView
 from claimsbase import services
 from claimsbase.api import ErrorSerializer, etag_for, expected_version
 from claimsbase.permissions import RolePermission, SignedInPermission
+from claimsbase.signin import LockoutBasicAuthentication
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -49,6 +51,12 @@ ETAG = OpenApiParameter(
     description='The record\'s version, e.g. "3": send it back as If-Match to edit safely.',
     response=[200],
 )
+
+
+class LockoutBasicScheme(BasicScheme):
+    """The token endpoint's HTTP Basic sign-in, documented as plain HTTP Basic."""
+
+    target_class = "claimsbase.signin.LockoutBasicAuthentication"
 
 
 class ClaimsbaseAutoSchema(AutoSchema):
@@ -401,7 +409,7 @@ class TokenViewSet(viewsets.ViewSet):
 
     authentication_classes = [
         knox_auth.TokenAuthentication,
-        authentication.BasicAuthentication,
+        LockoutBasicAuthentication,
         authentication.SessionAuthentication,
     ]
     permission_classes = [SignedInPermission]
@@ -436,7 +444,17 @@ class TokenViewSet(viewsets.ViewSet):
             "**Example:** `curl -u editor:password -X POST https://…/api/v1/tokens/`",
         ),
         request=None,
-        responses={201: NewTokenSerializer},
+        responses={
+            201: NewTokenSerializer,
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Too many failed sign-ins for this username or from this address: "
+                    "every attempt, even with the right password, is refused until the "
+                    "time given in Retry-After has passed."
+                ),
+            ),
+        },
     )
     def create(self, request):
         instance, token = AuthToken.objects.create(user=request.user)

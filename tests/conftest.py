@@ -22,8 +22,9 @@ from claimsbase.permissions import ANALYST, EDITOR, VIEWER, role_grant
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     """Speed switches for tests only: a cheap hasher and in-memory email; and an empty
-    cache, so that no test reads counts or throttle counters another test left, nor
-    the names another test recorded."""
+    cache, so that no test reads counts, throttle counters or sign-in failures another test
+    left (failures counted in the database go with the test's transaction), nor the
+    names another test recorded."""
     cache.clear()
     forget_knowledge()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

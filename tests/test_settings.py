@@ -27,7 +27,7 @@ SETTINGS_VARIABLES = {
     "CONN_MAX_AGE",
     "CONN_HEALTH_CHECKS",
 }
-SETTINGS_PREFIXES = ("DJANGO_", "SECURE_", "SESSION_", "CSRF_", "CLAIMSBASE_")
+SETTINGS_PREFIXES = ("DJANGO_", "SECURE_", "SESSION_", "CSRF_", "CLAIMSBASE_", "LOGIN_", "CSP_")
 SHOW_SETTINGS = (
     "import django, json; from django.conf import settings; django.setup(); "
     "db = settings.DATABASES['default']; "
@@ -125,3 +125,60 @@ def test_production_settings_pass_the_deploy_check():
 def test_production_settings_without_allowed_hosts_have_none():
     shown = _settings(DEBUG="0", SECRET_KEY=PRODUCTION["SECRET_KEY"])
     assert shown["ALLOWED_HOSTS"] == []
+
+
+SHOW_DOORS = (
+    "import django, json; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'handler': settings.AXES_HANDLER, 'limit': settings.AXES_FAILURE_LIMIT, "
+    "'minutes': settings.AXES_COOLOFF_TIME.total_seconds() / 60, "
+    "'report': settings.CONTENT_SECURITY_POLICY['DIRECTIVES'].get('report-uri')}))"
+)
+
+
+def _doors(**env: str) -> dict:
+    result = _run("-c", SHOW_DOORS, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_failed_sign_ins_are_counted_in_the_database_unless_a_shared_cache_is_named():
+    assert _doors(DEBUG="1") == {
+        "handler": "axes.handlers.database.AxesDatabaseHandler",
+        "limit": 5,
+        "minutes": 15,
+        "report": None,
+    }
+    shown = _doors(DEBUG="1", CACHE_URL="redis://cache:6379/0")
+    assert shown["handler"] == "axes.handlers.cache.AxesCacheHandler"
+    shown = _doors(DEBUG="1", CACHE_URL="redis://cache:6379/0", LOGIN_LOCKOUT_STORE="database")
+    assert shown["handler"] == "axes.handlers.database.AxesDatabaseHandler"
+
+
+def test_the_lockout_and_the_policy_reports_are_set_from_the_environment():
+    shown = _doors(
+        DEBUG="1",
+        LOGIN_FAILURE_LIMIT="10",
+        LOGIN_LOCKOUT_MINUTES="60",
+        CSP_REPORT_URI="https://reports.example.org/csp",
+    )
+    assert (shown["limit"], shown["minutes"]) == (10, 60)
+    assert shown["report"] == ["https://reports.example.org/csp"]
+
+
+def test_an_unknown_lockout_store_stops_the_start():
+    result = _run("-c", SHOW_DOORS, DEBUG="1", LOGIN_LOCKOUT_STORE="memory")
+    assert "LOGIN_LOCKOUT_STORE must be cache or database, not 'memory'" in result.stderr
+
+
+def test_a_lockout_counted_in_a_cache_that_is_not_shared_fails_the_deploy_check():
+    result = _run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        LOGIN_LOCKOUT_STORE="cache",
+    )
+    assert result.returncode != 0
+    assert "axes.W001" in result.stdout + result.stderr

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,13 +83,55 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-@pytest.fixture
-def page(browser):
+# Runs in every document before its own scripts (Playwright injects it outside the page's
+# Content-Security-Policy) and reports each violation the browser sees to the test.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.violatedDirective} refused ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile || event.documentURI}:${event.lineNumber} ${event.sample || ""}`
+  );
+});
+"""
+
+
+@contextmanager
+def watched_page(browser) -> Iterator[tuple[object, list[str]]]:
+    """A browser tab and the Content-Security-Policy violations seen while it is open.
+
+    A violation is seen twice: as a ``securitypolicyviolation`` event in the page, and as
+    the console error Chromium writes for it; both are collected.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    violations: list[str] = []
+
+    def report(violation: str) -> None:
+        violations.append(violation)
+
+    context.expose_function("reportCspViolation", report)
+    context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
-    yield page
-    context.close()
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    page.on("console", on_console)
+    try:
+        yield page, violations
+        # Let events still on their way from the page arrive before the tab closes.
+        page.wait_for_timeout(100)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A browser tab; the test fails at teardown if any page it showed broke the policy."""
+    with watched_page(browser) as (page, violations):
+        yield page
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
