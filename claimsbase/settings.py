@@ -80,7 +80,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before the host check, the HTTPS redirect and sessions (see the module).
+    "claimsbase.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from gunicorn, before sessions and the rest are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,6 +160,22 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+# Without DEBUG, `collectstatic` writes every file compressed and under a name
+# carrying a hash of its content, and WhiteNoise serves them from STATIC_ROOT
+# with a far-future cache lifetime. Development serves the files as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# A file left out of `collectstatic` is linked by its plain name (and missing)
+# rather than failing every page that links it with a server error.
+WHITENOISE_MANIFEST_STRICT = False
 
 # Reading is open to anonymous visitors unless this is switched off;
 # claimsbase.permissions is the only reader of it.
