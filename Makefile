@@ -61,3 +61,9 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput -v 0; \
 	echo "Serving claimsbase with gunicorn on http://$${GUNICORN_BIND:-$(HOST):$(PORT)}/  (Ctrl-C to stop)"; \
 	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}" exec $(BIN)/gunicorn -c claimsbase/gunicorn.conf.py
+
+# 100 readers and 20 analysts against `make serve`'s server for two minutes, then the
+# integrity check (tests/load/loadtest.py; PostgreSQL via LOAD_DATABASE_URL). Minutes
+# long, so never part of `make test`.
+load: install
+	$(BIN)/python tests/load/loadtest.py $(LOAD_ARGS)
