@@ -163,6 +163,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 # Without DEBUG, `collectstatic` writes every file compressed and under a name
 # carrying a hash of its content, and WhiteNoise serves them from STATIC_ROOT
 # with a far-future cache lifetime. Development serves the files as they are.
+# A page linking a file that was not collected fails, so run collectstatic on
+# every deploy (`make serve` and the benchmark do).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -173,9 +175,6 @@ STORAGES = {
         )
     },
 }
-# A file left out of `collectstatic` is linked by its plain name (and missing)
-# rather than failing every page that links it with a server error.
-WHITENOISE_MANIFEST_STRICT = False
 
 # Reading is open to anonymous visitors unless this is switched off;
 # claimsbase.permissions is the only reader of it.
