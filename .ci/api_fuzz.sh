@@ -53,7 +53,7 @@ print(AuthToken.objects.create(user)[1])' | tail -n 1 | tr -d '[:space:]')"
 
 port="$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 GUNICORN_BIND="127.0.0.1:$port" GUNICORN_ACCESS_LOG="$work/access.log" GUNICORN_LOG_LEVEL=warning \
-  .venv/bin/gunicorn -c claimsbase/gunicorn.conf.py --access-logformat '%(s)s %(m)s %(U)s' \
+  .venv/bin/gunicorn -c claimsbase/gunicorn.conf.py --access-logformat '%(s)s %(m)s' \
   2>"$work/server.log" &
 server=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/healthz" -o /dev/null && break; sleep 1; done
@@ -81,7 +81,9 @@ fuzz --header "Authorization: Token $token" || status=1
 printf '\n-- anonymously\n'
 fuzz || status=1
 
-# Counted by the server, so every phase's requests are in it (the schema fetches too).
+# Counted by the server, so every phase's requests are in it (the schema fetches too):
+# one line per request with its status and method only, as a fuzzed path may hold a
+# line break; the server log names the path of any server error.
 total="$(wc -l <"$work/access.log" | tr -d ' ')"
 printf '\n-- the server answered %s requests; by status:\n' "$total"
 cut -d ' ' -f 1 "$work/access.log" | sort | uniq -c
