@@ -214,6 +214,13 @@ class Server:
 
     def __init__(self, environment: dict[str, str], base_dir: Path) -> None:
         self.port = free_port()
+        # Without DEBUG, pages link static files by their hashed names from collectstatic.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            env=environment,
+            cwd=base_dir,
+            check=True,
+        )
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -98,9 +98,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before the host check, the HTTPS redirect and sessions (see the module).
+    "claimsbase.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before every middleware that may answer, so that every response carries the policy.
     "csp.middleware.CSPMiddleware",
+    # Static files straight from gunicorn, before sessions and the rest are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -214,6 +218,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+# Without DEBUG, `collectstatic` writes every file compressed and under a name
+# carrying a hash of its content, and WhiteNoise serves them from STATIC_ROOT
+# with a far-future cache lifetime. Development serves the files as they are.
+# A page linking a file that was not collected fails, so run collectstatic on
+# every deploy (`make serve` and the benchmark do).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
 # Reading is open to anonymous visitors unless this is switched off;
 # claimsbase.permissions is the only reader of it.
