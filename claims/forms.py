@@ -288,8 +288,11 @@ class ClaimCaptureForm(forms.Form):
     )
     claimant = forms.CharField(
         label="Claimant",
-        max_length=200,
-        help_text="Who asserts it: a name or alias; a new name creates the actor.",
+        max_length=500,
+        help_text=(
+            "Who asserts it: a name or alias; a new name creates the actor "
+            "(Oleksandr Syrskyi = Syrsky records an alias too)."
+        ),
         widget=forms.TextInput(
             attrs={"data-names-url": reverse_lazy("claims-api:actor-list"), "autocomplete": "off"}
         ),
@@ -314,7 +317,10 @@ class ClaimCaptureForm(forms.Form):
         search="claims-api:place-list",
         label="Places it is about",
         required=False,
-        help_text="Comma-separated names or aliases; a new name creates the place.",
+        help_text=(
+            "Comma-separated names or aliases; a new name creates the place. "
+            "Add other spellings after = (Kupiansk = Kupyansk) to record them as aliases."
+        ),
     )
     actors = NamesField(search="claims-api:actor-list", label="Actors it is about", required=False)
     topics = NamesField(search="claims-api:topic-list", label="Topics", required=False)
@@ -329,7 +335,10 @@ class ClaimCaptureForm(forms.Form):
     def __init__(self, *args, similar=(), recorded=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].offer(similar, none="No: record a new claim")
-        self.fields["related"].offer(recorded, none="None")
+        # The claims recorded from this source, and the claimant's similar recorded claims.
+        shown = {claim.pk for claim in recorded}
+        others = [claim for claim in similar if claim.pk not in shown]
+        self.fields["related"].offer([*recorded, *others], none="None")
 
     def clean(self):
         data = super().clean()

@@ -162,6 +162,7 @@ class Actor(WikidataMixin, TrackedModel):
         max_length=1,
         choices=Reliability.choices,
         default=Reliability.F,
+        db_default=Reliability.F,  # bulk loads (COPY) that leave it out get F too
         help_text=(
             "Admiralty grade (A–F) of this actor as a source of information; a claim it "
             "originates is graded with it unless the analyst says otherwise."

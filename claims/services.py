@@ -896,24 +896,39 @@ def alias_add(*, record: Actor | Place, name: str, language: str = "") -> ActorA
 # --- recording a claim from a source's text (the intake screen) ------------
 
 
-def _named(model, name: str):
-    """The record called ``name`` or known by it as an alias, ignoring case; or None."""
-    return (
-        model.objects.filter(name__iexact=name).order_by("pk").first()
-        or model.objects.filter(aliases__name__iexact=name).order_by("pk").first()
-    )
+def _name_and_aliases(written: str) -> tuple[str, list[str]]:
+    """``"Kupiansk = Kupyansk = Kupjansk"`` → the name and the other names it is known by."""
+    name, *aliases = [" ".join(part.split()) for part in written.split("=")]
+    return name, [alias for alias in aliases if alias and alias.lower() != name.lower()]
+
+
+def _named(model, written: str, **new_fields) -> Actor | Place:
+    """The record of this name or alias (case and accents ignored), or a new one made here.
+
+    ``written`` may add other names after ``=`` (``Kupiansk = Kupyansk``); those
+    not yet known are recorded as aliases, so the next text that uses them
+    finds the record.
+    """
+    name, aliases = _name_and_aliases(written)
+    record = model.objects.named(name).order_by("pk").first()
+    if record is None:
+        record = named_record_save(record=model(), name=name, **new_fields)
+    known = {alias.name.lower() for alias in record.aliases.all()} | {record.name.lower()}
+    for alias in aliases:
+        if alias.lower() not in known:
+            alias_add(record=record, name=alias)
+            known.add(alias.lower())
+    return record
 
 
 def actor_named(name: str, *, kind: str = "person") -> Actor:
     """The actor of this name or alias, or a new actor of ``kind`` created on the spot."""
-    name = " ".join(name.split())
-    return _named(Actor, name) or named_record_save(record=Actor(), name=name, kind=kind)
+    return _named(Actor, name, kind=kind)
 
 
 def place_named(name: str, *, kind: str = "settlement") -> Place:
     """The place of this name or alias, or a new place of ``kind`` created on the spot."""
-    name = " ".join(name.split())
-    return _named(Place, name) or named_record_save(record=Place(), name=name, kind=kind)
+    return _named(Place, name, kind=kind)
 
 
 def topic_named(name: str) -> Topic:

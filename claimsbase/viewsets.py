@@ -23,12 +23,12 @@ from drf_spectacular.utils import (
 )
 from knox import auth as knox_auth
 from knox.models import AuthToken
-from rest_framework import authentication, serializers, status, viewsets
+from rest_framework import authentication, parsers, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claimsbase import services
-from claimsbase.api import ErrorSerializer, etag_for, expected_version
+from claimsbase.api import ErrorSerializer, JSONParser, etag_for, expected_version
 from claimsbase.permissions import RolePermission, SignedInPermission
 from claimsbase.signin import LockoutBasicAuthentication
 
@@ -413,6 +413,9 @@ class TokenViewSet(viewsets.ViewSet):
         authentication.SessionAuthentication,
     ]
     permission_classes = [SignedInPermission]
+    # Creating a token takes no body; a failed sign-in is logged by django-axes with the
+    # request's form data, which must not fail on a form-encoded or multipart request.
+    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     pagination_class = None
     lookup_field = "token_key"
     lookup_value_regex = "[^/]+"

@@ -60,3 +60,23 @@ def refused_by_database(model):
     with pytest.raises(IntegrityError), transaction.atomic():
         yield
     assert model._default_manager.count() == before
+
+
+def make_role_groups() -> None:
+    """The role groups, as the roles data migration makes them.
+
+    Tests in transactional mode (a live server needs committed data) empty the
+    database after each test, the groups made by a migration included; they
+    are made again here (permissions come back by themselves).
+    """
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("claims.migrations.0002_roles")
+    for role, wanted in migration.ROLES.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in wanted
+        )

@@ -8,7 +8,6 @@ a screenshot in ``test-artifacts/``.
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import make_role_groups
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -50,21 +51,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def roles(transactional_db):
-    """The role groups, as the roles data migration makes them.
-
-    The live server needs committed data, so these tests run in transactional
-    mode; the database is emptied after each one, and the groups made by a
-    migration have to be made again (permissions come back by themselves).
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    migration = importlib.import_module("claims.migrations.0002_roles")
-    for role, wanted in migration.ROLES.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in wanted
-        )
+    """The role groups: the live server needs committed data, so these tests run in
+    transactional mode, which empties the database after each one."""
+    make_role_groups()
 
 
 @pytest.fixture(scope="session")

@@ -197,3 +197,34 @@ def test_the_intake_screen_costs_the_same_queries_with_more_names_known(
         ActorFactory(name=f"Spokesperson {number}")
     with django_assert_max_num_queries(20):
         assert_status(editor_client.get(wire_story.get_absolute_url()), 200)
+
+
+def test_names_typed_with_other_spellings_record_them_as_aliases(editor_client, wire_story):
+    first = cards(editor_client, wire_story)[0]
+    response = editor_client.post(
+        reverse("sources:claim_capture", args=[wire_story.pk]),
+        card_data(first, places="Kupiansk = Kupyansk, Kharkiv Oblast = Kharkiv region"),
+    )
+
+    assert_status(response, 302)
+    kupiansk = Place.objects.get(name="Kupiansk")
+    assert list(kupiansk.aliases.values_list("name", flat=True)) == ["Kupyansk"]
+    kharkiv = Place.objects.get(name="Kharkiv Oblast")  # created on the spot, with its alias
+    assert list(kharkiv.aliases.values_list("name", flat=True)) == ["Kharkiv region"]
+    assert Place.objects.named("kupyansk").get() == kupiansk
+
+
+def test_a_card_may_contradict_a_similar_claim_recorded_from_another_source(
+    editor_client, wire_story
+):
+    gerasimov = Actor.objects.get(name="Valery Gerasimov")
+    earlier = Claim.objects.create(
+        statement="Russian forces have taken full control of Kupiansk.", claimant=gerasimov
+    )
+    denial = cards(editor_client, wire_story)[1]
+    offered = [value for value, _ in denial["form"].fields["related"].widget.choices if value]
+    assert earlier.pk not in [int(v) for v in offered]  # not the denial claimant's claim
+
+    first = cards(editor_client, wire_story)[0]
+    offered = [int(value) for value, _ in first["form"].fields["related"].widget.choices if value]
+    assert offered == [earlier.pk]

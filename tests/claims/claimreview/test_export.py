@@ -231,6 +231,10 @@ def forget(claim: Claim) -> None:
     outlets = {source.outlet for source in sources} | {
         assessment.outlet for assessment in claim.assessments.all() if assessment.outlet
     }
+    # The knowledge base never deletes a judgement; here the claim's assessments and
+    # evidence go under the rules, as if the export were read by another knowledge base.
+    for rows in (claim.evidence.all(), claim.assessments.all()):
+        rows._raw_delete(rows.db)
     claim.delete()
     for source in sources:
         source.delete()
