@@ -162,7 +162,7 @@ def test_every_list_takes_exactly_the_parameters_its_schema_lists(client):
         taken = set(message.removeprefix("Unknown parameter; this list takes ")[:-1].split(", "))
         assert taken == listed | {"format"}, path
         checked += 1
-    assert checked == 13  # nine lists and the claims' four exports (CSV, quantities CSV, xlsx, ClaimReview)
+    assert checked == 13  # nine lists and four exports (CSV, quantities, xlsx, ClaimReview)
 
 
 # --- what one record may hold, as the API refuses it -----------------------------
