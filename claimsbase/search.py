@@ -318,49 +318,53 @@ def source_search(queryset: QuerySet, q: str, *, outlets: QuerySet) -> QuerySet:
 
 # --- keeping claim documents current -----------------------------------------
 
-# The texts of each claim's document, one row per (claim, weight, text): the
+# The texts of each claim's document, one row per (part, claim, weight, text): the
 # statement; the names and aliases of the claimant, the actors and places it is
 # about; the excerpts of its appearances. The claims are those of ``ids`` (a CTE),
 # read from ``{claims}``: the claims table, or the staging table of an import.
 _DOCUMENT_PARTS_OF = """
-    SELECT c.id AS claim_id, 'A' AS weight, c.statement AS text
+    SELECT 1 AS part, c.id AS claim_id, 'A' AS weight, c.statement AS text
       FROM {claims} c WHERE c.id IN (SELECT id FROM ids)
     UNION ALL
-    SELECT c.id, 'B', a.name FROM {claims} c
+    SELECT 2, c.id, 'B', a.name FROM {claims} c
       JOIN claims_actor a ON a.id = c.claimant_id WHERE c.id IN (SELECT id FROM ids)
     UNION ALL
-    SELECT c.id, 'B', al.name FROM {claims} c
+    SELECT 3, c.id, 'B', al.name FROM {claims} c
       JOIN claims_actoralias al ON al.actor_id = c.claimant_id WHERE c.id IN (SELECT id FROM ids)
     UNION ALL
-    SELECT ca.claim_id, 'B', a.name FROM claims_claim_actors ca
+    SELECT 4, ca.claim_id, 'B', a.name FROM claims_claim_actors ca
       JOIN claims_actor a ON a.id = ca.actor_id WHERE ca.claim_id IN (SELECT id FROM ids)
     UNION ALL
-    SELECT ca.claim_id, 'B', al.name FROM claims_claim_actors ca
+    SELECT 5, ca.claim_id, 'B', al.name FROM claims_claim_actors ca
       JOIN claims_actoralias al ON al.actor_id = ca.actor_id
      WHERE ca.claim_id IN (SELECT id FROM ids)
     UNION ALL
-    SELECT cp.claim_id, 'B', p.name FROM claims_claim_places cp
+    SELECT 6, cp.claim_id, 'B', p.name FROM claims_claim_places cp
       JOIN claims_place p ON p.id = cp.place_id WHERE cp.claim_id IN (SELECT id FROM ids)
     UNION ALL
-    SELECT cp.claim_id, 'B', pa.name FROM claims_claim_places cp
+    SELECT 7, cp.claim_id, 'B', pa.name FROM claims_claim_places cp
       JOIN claims_placealias pa ON pa.place_id = cp.place_id
      WHERE cp.claim_id IN (SELECT id FROM ids)
     UNION ALL
-    SELECT ap.claim_id, 'C', e."exact" FROM claims_appearance ap
+    SELECT 8, ap.claim_id, 'C', e."exact" FROM claims_appearance ap
       JOIN sources_excerpt e ON e.id = ap.excerpt_id WHERE ap.claim_id IN (SELECT id FROM ids)
 """
 
 _DOCUMENT_PARTS = _DOCUMENT_PARTS_OF.format(claims="claims_claim")
 
-# Each claim's tsvector from its parts.
+# Each claim's tsvector from its parts, in a fixed order (so a document written by an
+# import and one rewritten by the services are the same, positions included).
 _VECTORS = """
         SELECT claim_id,
-               setweight(to_tsvector('english', claimsbase_unaccent(
-                   coalesce(string_agg(text, ' ') FILTER (WHERE weight = 'A'), ''))), 'A')
-            || setweight(to_tsvector('english', claimsbase_unaccent(
-                   coalesce(string_agg(text, ' ') FILTER (WHERE weight = 'B'), ''))), 'B')
-            || setweight(to_tsvector('english', claimsbase_unaccent(
-                   coalesce(string_agg(text, ' ') FILTER (WHERE weight = 'C'), ''))), 'C')
+               setweight(to_tsvector('english', claimsbase_unaccent(coalesce(
+                   string_agg(text, ' ' ORDER BY part, text) FILTER (WHERE weight = 'A'), ''
+               ))), 'A')
+            || setweight(to_tsvector('english', claimsbase_unaccent(coalesce(
+                   string_agg(text, ' ' ORDER BY part, text) FILTER (WHERE weight = 'B'), ''
+               ))), 'B')
+            || setweight(to_tsvector('english', claimsbase_unaccent(coalesce(
+                   string_agg(text, ' ' ORDER BY part, text) FILTER (WHERE weight = 'C'), ''
+               ))), 'C')
                AS vector
           FROM parts GROUP BY claim_id
 """
