@@ -112,11 +112,11 @@ class MomentField(forms.Field):
         value = (value or "").strip()
         if not value:
             return None
-        day = parse_date(value) if len(value) == 10 else None
-        try:
+        try:  # a well-formed but impossible day or moment (month 89, hour 25) is invalid too
+            day = parse_date(value) if len(value) == 10 else None
             moment = None if day else parse_datetime(value)
-        except ValueError:  # well-formed but impossible, e.g. hour 25
-            moment = None
+        except ValueError:
+            day = moment = None
         if day is None and moment is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if day is not None:

@@ -189,8 +189,9 @@ def test_quantities_csv_keeps_ranges_and_rates(client):
     assert (row["value"], row["value_max"], row["per"]) == ("30", "35", "day")
 
 
-def test_an_invalid_filter_is_a_json_400(client):
-    response = client.get("/api/v1/claims/quantities/csv/?as_of=yesterday")
+@pytest.mark.parametrize("as_of", ["yesterday", "4969-89-25", "2025-02-30T25:00"])
+def test_an_invalid_filter_is_a_json_400(client, as_of):
+    response = client.get(f"/api/v1/claims/quantities/csv/?as_of={as_of}")
     assert_status(response, 400)
     assert "as_of" in response.json()["errors"]
 
