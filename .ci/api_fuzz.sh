@@ -42,6 +42,10 @@ else
 fi
 
 .venv/bin/python manage.py migrate --noinput -v 0
+# As `make serve` does: without DEBUG, pages name their static files by the manifest
+# collectstatic writes (a page outside the API, such as the 404 page, links them).
+STATIC_ROOT="$work/static" .venv/bin/python manage.py collectstatic --noinput -v 0
+export STATIC_ROOT="$work/static"
 .venv/bin/python manage.py load_demo --no-user -v 0 >/dev/null
 token="$(.venv/bin/python manage.py shell -c '
 from django.contrib.auth import get_user_model
