@@ -481,9 +481,11 @@ class ClaimQuerySet(models.QuerySet):
             located &= Q(places__pk=within.pk) | Q(
                 places__ancestor_path__startswith=within.subtree_prefix
             )
+        # The ids say which claims; the filters are applied again (to those ids only)
+        # where the as-of status, an annotation of this queryset, is needed.
+        counted = self if status == "as_of_status" else self.model.objects.all()
         rows = list(
-            # Filtered again by ``pk`` only to keep the annotations ``status`` may name.
-            self.filter(pk__in=latest.values("pk")[:limit])
+            counted.filter(pk__in=latest.values("pk")[:limit])
             .filter(located)
             .prefetch_related(None)
             .order_by()
