@@ -12,6 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.maps import MAP_CLAIMS, claim_map
@@ -243,6 +246,28 @@ def test_map_pages_keep_their_query_budget_whatever_the_places(
     with django_assert_max_num_queries(7):
         url = reverse("claims:claim_list") + f"?place={oblast.pk}&status=disputed"
         assert len(map_data(client.get(url))["points"]) == places
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
+def test_the_map_reads_the_latest_claims_through_the_date_index(db):
+    call_command("generate_corpus", claims=3000, seed=3, verbosity=0)
+    # At 3,000 claims, a limit of 50 stands for 1,000 of a million: a walk along the date
+    # index that stops at the limit is the cheaper plan, as it is at that size. The place
+    # links of 3,000 claims fit a page or two: make the planner show which index it would
+    # take where a scan is not the cheaper choice.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    with CaptureQueriesContext(connection) as queries:
+        Claim.objects.for_list().counts_by_place(50)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    # The latest claims, newest first along the date index, up to the limit; their place
+    # links found by claim; no claim read beyond them.
+    assert re.search(r"Limit[\s\S]*Index Scan Backward using claim_asserted_idx", plan), plan
+    assert "claims_claim_places_claim_id" in plan, plan
+    assert not re.search(r"Seq Scan on claims_claim\b", plan), plan
 
 
 # --- tiles and the Content-Security-Policy ----------------------------------------
