@@ -357,10 +357,12 @@ if MAP_TILE_URL:
         _tiles.scheme not in ("http", "https")
         or not _tile_host
         or "{" in _tile_host.removeprefix("{s}.")
-        or not all(part in MAP_TILE_URL for part in ("{z}", "{x}", "{y}"))
+        or not all(part in MAP_TILE_URL for part in ("{z}", "{x}"))
+        # {-y}: a TMS server's rows, counted from the south.
+        or not ("{y}" in MAP_TILE_URL or "{-y}" in MAP_TILE_URL)
     ):
         raise ImproperlyConfigured(
-            "MAP_TILE_URL must be an http(s) URL template with {z}, {x} and {y} "
+            "MAP_TILE_URL must be an http(s) URL template with {z}, {x} and {y} (or {-y}) "
             f"(and {{s}} only as the first part of the host), not {MAP_TILE_URL!r}"
         )
 

@@ -304,6 +304,10 @@ def test_a_tile_url_lets_the_map_pages_load_images_from_its_host(client, kursk, 
     assert img_src(client.get(reverse("home"))) == ["'self'"]
 
 
+def test_a_tms_tile_url_is_accepted():
+    assert start_with(MAP_TILE_URL="https://tms.example.org/{z}/{x}/{-y}.png").returncode == 0
+
+
 def test_a_tile_url_keeps_its_port(client, kursk, settings):
     settings.MAP_TILE_URL = "http://localhost:8123/tiles/{z}/{x}/{y}.png"
     claims_about(kursk["sudzha"], "disputed")
@@ -323,19 +327,24 @@ def test_a_tile_url_keeps_its_port(client, kursk, settings):
     ],
 )
 def test_a_malformed_tile_url_stops_the_start(url):
-    result = subprocess.run(
+    result = start_with(MAP_TILE_URL=url)
+
+    assert result.returncode != 0
+    assert "MAP_TILE_URL must be an http(s) URL template" in result.stderr
+
+
+def start_with(**env: str) -> subprocess.CompletedProcess:
+    """Start Django in development mode with only ``env`` added."""
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "claimsbase.settings",
             "DEBUG": "1",
-            "MAP_TILE_URL": url,
+            **env,
         },
         capture_output=True,
         text=True,
         timeout=120,
     )
-
-    assert result.returncode != 0
-    assert "MAP_TILE_URL must be an http(s) URL template" in result.stderr
