@@ -53,6 +53,23 @@ def img_src(response) -> list[str]:
     return policy["img-src"].split()
 
 
+def start_with(**env: str) -> subprocess.CompletedProcess:
+    """Start Django in development mode with only ``env`` added."""
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "claimsbase.settings",
+            "DEBUG": "1",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 @pytest.fixture
 def kursk(db):
     """Kursk Oblast (no coordinates) with Sudzha and Korenevo inside it, and a village
@@ -331,20 +348,3 @@ def test_a_malformed_tile_url_stops_the_start(url):
 
     assert result.returncode != 0
     assert "MAP_TILE_URL must be an http(s) URL template" in result.stderr
-
-
-def start_with(**env: str) -> subprocess.CompletedProcess:
-    """Start Django in development mode with only ``env`` added."""
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "claimsbase.settings",
-            "DEBUG": "1",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
