@@ -63,6 +63,7 @@ def test_the_claim_list_maps_its_places_over_the_bundled_borders(page, live_serv
     assert "4 claims" in popup.inner_text()
     assert "Unverified: 3" in popup.inner_text()
     page.locator(".claim-map").scroll_into_view_if_needed()
+    page.mouse.move(0, 0)  # no circle drawn hovered
     # The popup fades in; the screenshot waits for it to be drawn whole.
     page.wait_for_function(
         "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
