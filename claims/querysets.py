@@ -462,6 +462,46 @@ class ClaimQuerySet(models.QuerySet):
             for entry in self.status_counts()
         ]
 
+    def counts_by_place(self, limit: int, *, within=None) -> list[dict]:
+        """The map of claims by place (place, topic and claim list pages): for each place
+        with coordinates and each status, how many of these claims are about it, as rows
+        ``{"place_id", "name", "latitude", "longitude", "status", "count"}``.
+
+        One GROUP BY query over the place links of the ``limit`` claims asserted last
+        among these, taken in the lists' own order (which the date index serves), so a
+        filter matching half a million claims costs what one matching ``limit`` does.
+        ``within`` keeps to that place and the places inside it (the place page, a list
+        filtered by place). The status is the one each claim is shown with: today's, or
+        the one it had on the day of ``as_of()``.
+        """
+        status = "as_of_status" if "as_of_status" in self.query.annotations else "status"
+        latest = self.order_by(F("asserted_on").desc(nulls_first=True), F("pk").desc())
+        located = Q(places__latitude__isnull=False)
+        if within is not None:
+            located &= Q(places__pk=within.pk) | Q(
+                places__ancestor_path__startswith=within.subtree_prefix
+            )
+        # The ids say which claims; the filters are applied again (to those ids only)
+        # where the as-of status, an annotation of this queryset, is needed.
+        counted = self if status == "as_of_status" else self.model.objects.all()
+        rows = list(
+            counted.filter(pk__in=latest.values("pk")[:limit])
+            .filter(located)
+            .prefetch_related(None)
+            .order_by()
+            .values(
+                place_id=F("places__pk"),
+                name=F("places__name"),
+                latitude=F("places__latitude"),
+                longitude=F("places__longitude"),
+                shown=F(status),
+            )
+            .annotate(count=Count("pk"))
+        )
+        for row in rows:
+            row["status"] = row.pop("shown")
+        return rows
+
     def with_counter_claims(self, present: bool = True) -> ClaimQuerySet:
         """Claims that a *contradicts* relation links to another claim (or, with
         ``present=False``, that none does), whichever way the link points."""

@@ -27,6 +27,7 @@ from claims.forms import (
     ClaimLinkForm,
     EvidenceForm,
 )
+from claims.maps import claim_map, list_params
 from claims.models import Actor, Appearance, Claim, Place, Topic
 from claims.querysets import audit_trail
 from claims.services import (
@@ -37,6 +38,7 @@ from claims.services import (
     evidence_add,
     originator_reliability,
 )
+from claimsbase.content_policy import map_tiles
 from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
@@ -71,9 +73,18 @@ class ClaimListView(FilteredListView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         # The feed follows the same filters as the page.
-        return super().get_context_data(
+        context = super().get_context_data(
             feed_url=list_feed_url(self.request), feed_title="Claims matching these filters"
         )
+        # The map draws the claims listed, and keeps to the place they are filtered by.
+        within = getattr(self.filterset.form, "cleaned_data", {}).get("place")
+        context["claim_map"] = claim_map(
+            self.object_list,
+            capped=context["page_obj"].count_capped,
+            list_params=list_params(self.request.GET),
+            within=within,
+        )
+        return context
 
 
 class ClaimDetailView(ReadPermissionMixin, DetailView):
@@ -304,11 +315,12 @@ class PlaceDetailView(ReadPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         place = self.object
+        about = Claim.objects.for_list().about_place(place)
+        page = keyset_page(self.request, about, ordering="-asserted_on")
         return super().get_context_data(
             ancestors=Place.objects.ancestors_of(place),
-            page_obj=keyset_page(
-                self.request, Claim.objects.for_list().about_place(place), ordering="-asserted_on"
-            ),
+            page_obj=page,
+            claim_map=claim_map(about, capped=page.count_capped, within=place),
             feed_url=reverse("claims:place_feed", args=[place.pk]),
             feed_title=f"Claims about {place.name}",
             **kwargs,
@@ -338,13 +350,16 @@ class TopicDetailView(ReadPermissionMixin, DetailView):
             measures=measures,
             measure=measure,
             chart=charts.chart(charted, measure) if measure else None,
+            claim_map=claim_map(
+                in_topic, capped=page.count_capped, list_params={"topic": [topic.pk]}
+            ),
             feed_url=reverse("claims:topic_feed", args=[topic.pk]),
             feed_title=f"Claims in {topic.name}",
             **kwargs,
         )
 
 
-claim_list = ClaimListView.as_view()
+claim_list = map_tiles(ClaimListView.as_view())
 claim_detail = ClaimDetailView.as_view()
 claim_compare = ClaimCompareView.as_view()
 claim_assess_view = ClaimAssessView.as_view()
@@ -354,5 +369,5 @@ appearance_add_view = AppearanceAddView.as_view()
 appearance_remove_view = AppearanceRemoveView.as_view()
 claim_search = ClaimSearchView.as_view()
 actor_detail = ActorDetailView.as_view()
-place_detail = PlaceDetailView.as_view()
-topic_detail = TopicDetailView.as_view()
+place_detail = map_tiles(PlaceDetailView.as_view())
+topic_detail = map_tiles(TopicDetailView.as_view())
