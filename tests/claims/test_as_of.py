@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimRelation
 from claims.services import claim_assess
+from claimsbase.as_of import parse as parse_as_of
 from claimsbase.as_of import with_as_of
 from tests.factories import (
     ActorFactory,
@@ -367,3 +368,45 @@ def test_with_as_of_keeps_the_query_and_the_fragment(db):
     )
     assert with_as_of("/claims/", None, topic=None) == "/claims/"
     assert day.moment == timezone.make_aware(datetime.datetime(2025, 3, 12, 23, 59, 59, 999999))
+
+
+# --- query budgets: the same pages as of a day, within a budget that does not grow ----------
+
+# (page builder from the page table, budget as of a day). Against today's budget: the claim
+# rows' assessments of that day are one more query; the claim page reads its related claims'
+# statuses of that day in one more; the place page's claims the same.
+AS_OF_PAGES = [
+    # statuses then (GROUP BY), contested claims, quantities, latest assessments, the
+    # assessments of that day, recent assessments, their evidence, topics
+    ("home", 8),
+    # count, claims, quantities, latest assessments, the assessments of that day
+    ("claim_list_as_of", 5),
+    # as today, plus the assessment of that day and the related claims' statuses then
+    ("claim_detail", 18),
+    # as today, plus the assessments of that day of the claims made and about
+    ("actor_detail", 13),
+    ("place_detail", 9),
+    ("topic_detail", 8),
+    # count, sources (+ outlet), both of that day
+    ("source_list", 2),
+    ("source_detail", 9),
+    ("outlet_detail", 3),
+]
+
+
+@pytest.mark.parametrize("size", [1, 50])
+@pytest.mark.parametrize(("name", "budget"), AS_OF_PAGES, ids=[name for name, _ in AS_OF_PAGES])
+def test_as_of_page_renders_within_its_query_budget(
+    client, db, django_assert_max_num_queries, name, budget, size
+):
+    from tests import test_page_endpoints
+
+    url = getattr(test_page_endpoints, name)(size)
+    # Today, so that the rows the builders make (published yesterday) are in the view.
+    url = with_as_of(url, parse_as_of(timezone.localdate().isoformat()))
+
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+
+    assert_status(response, 200)
+    assert "As of" in text(response)
