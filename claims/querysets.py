@@ -55,7 +55,9 @@ def _count(queryset: models.QuerySet, outer: str = "pk") -> Subquery:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _day_and_end(when: datetime.date | datetime.datetime) -> tuple[datetime.date, datetime.datetime]:
+def _day_and_end(
+    when: datetime.date | datetime.datetime,
+) -> tuple[datetime.date, datetime.datetime]:
     """The day of ``when`` and the aware moment it stands for (a day's is its end)."""
     if isinstance(when, datetime.datetime):
         end = when if timezone.is_aware(when) else timezone.make_aware(when)
@@ -91,7 +93,9 @@ def judge_as_of(claims: list, when: datetime.datetime) -> None:
         claims_models.Claim.objects.filter(pk__in={claim.pk for claim in claims})
         .order_by()
         .annotate(**_judged(end))
-        .values("pk", "as_of_status", "as_of_credibility", "as_of_reliability", "as_of_assessment_id")
+        .values(
+            "pk", "as_of_status", "as_of_credibility", "as_of_reliability", "as_of_assessment_id"
+        )
     )
     judged = {row.pop("pk"): row for row in rows}
     for claim in claims:

@@ -267,9 +267,9 @@ def test_topic_page_lists_the_claims_reported_by_then(client, world):
 
     assert [claim.pk for claim in then.context["claims"]] == [world["counter"].pk]
     assert len(today.context["claims"]) == 2
-    assert 'name="as_of" value="2025-03-12"' in then.content.decode() or not then.context[
-        "measures"
-    ]
+    assert (
+        'name="as_of" value="2025-03-12"' in then.content.decode() or not then.context["measures"]
+    )
 
 
 def test_source_page_shows_its_claims_as_they_stood_and_no_capture(editor_client, world):
@@ -314,7 +314,7 @@ def test_home_page_counts_and_contested_claims_as_they_stood(client, world):
         world["gains"].pk,
         world["counter"].pk,
     }
-    assert f'{reverse("claims:claim_list")}?status=verified&amp;as_of=2025-03-13' in (
+    assert f"{reverse('claims:claim_list')}?status=verified&amp;as_of=2025-03-13" in (
         then.content.decode()
     )
 
