@@ -11,8 +11,8 @@ One mechanism carries it from page to page:
 
 * ``AsOfMiddleware`` sets ``request.as_of`` (an ``AsOf``, or None today) and
   answers a page asked for an invalid ``as_of`` with a 400 that says what is
-  wrong (the API and the admin are left to their own rules: the API's
-  FilterSets refuse it with their 400);
+  wrong (the API, the feeds and the admin are left to their own rules: the
+  API's and the feeds' FilterSets refuse it with their own 400);
 * the context processor ``context`` puts it in every template, with
   ``as_of_today_url`` (the same page without it) for the banner;
 * ``{% load as_of %}`` gives ``{% as_of_url url %}``, which every internal
@@ -97,11 +97,15 @@ def without_as_of(request: HttpRequest) -> str:
 
 
 def _outside_the_pages(request: HttpRequest, view_func) -> bool:
-    """The API (its FilterSets judge ``as_of``) and the admin (which takes none)."""
+    """The API and the feeds (their FilterSets judge ``as_of`` and answer in their own
+    format) and the admin (which takes none)."""
+    from django.contrib.syndication.views import Feed
     from rest_framework.views import APIView
 
     view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
     if isinstance(view_class, type) and issubclass(view_class, APIView):
+        return True
+    if isinstance(view_func, Feed):
         return True
     match = request.resolver_match
     return bool(match and match.app_name == "admin") or request.path_info.startswith("/api/")
