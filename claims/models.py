@@ -690,12 +690,20 @@ class Claim(TrackedModel):
         """The evidence shown: as of a past day, that added by then."""
         return self._stood_then(self.evidence.all(), "created_at")
 
+    def shown_relations_out(self) -> list[ClaimRelation]:
+        """Relations from this claim; as of a past day, those made by then."""
+        return self._stood_then(self.relations_out.all(), "created_at")
+
+    def shown_relations_in(self) -> list[ClaimRelation]:
+        """Relations to this claim; as of a past day, those made by then."""
+        return self._stood_then(self.relations_in.all(), "created_at")
+
     def relations(self) -> list[ClaimRelation]:
         """Relations in both directions; no query where the read path prefetched them.
 
         As of a past day (``ClaimQuerySet.as_of``), only the relations made by then.
         """
-        return self._stood_then([*self.relations_out.all(), *self.relations_in.all()], "created_at")
+        return [*self.shown_relations_out(), *self.shown_relations_in()]
 
     def relations_by_wording(self) -> list[tuple[str, list[tuple[ClaimRelation, Claim]]]]:
         """Relations grouped by their wording from this side, each with the other claim."""

@@ -85,6 +85,15 @@ def test_pages_api_csv_and_claimreview_agree_on_a_past_day(client, seed, as_of):
             grade,
             counter_claims,
         )
+        # The claim in the API, complete: the same status and the same relations.
+        detail = client.get(reverse("claims-api:claim-detail", args=[pk]), {"as_of": as_of})
+        assert_status(detail, 200)
+        assert detail.json()["status"]["code"] == status
+        assert sorted(row["id"] for row in detail.json()["relations"]) == sorted(
+            relation.pk for relation in claim.relations()
+        )
+        review = client.get(reverse("claims-api:claim-claimreview", args=[pk]), {"as_of": as_of})
+        assert review.status_code == (200 if grade else 404)
 
 
 def test_the_seed_days_differ_as_the_article_says(client, seed):
