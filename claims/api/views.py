@@ -381,7 +381,7 @@ SPREADSHEET_NOTE = (
             "unless `ordering` says otherwise. Filter by status, claimant, actor, place (places "
             "inside it count), topic, outlet, source, dates, counter-claims, units and "
             "words (`q`); with `as_of=YYYY-MM-DD` every claim shows the status it had "
-            "at the end of that day and claims reported later are left out.",
+            "at the end of that day and claims first reported later are left out.",
             "Pages come by cursor: follow `next` until it is null (`page_size` up to 200).",
             READ_ROLE,
             example("GET", "/api/v1/claims/?claimant=10&place=3&status=disputed"),
