@@ -16,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from claims.models import VerificationStatus
+from claimsbase.as_of import with_as_of
 from claimsbase.paging import COUNT_CAP
 
 # The claims a map is drawn from: the latest asserted, as many as a list counts
@@ -38,6 +39,7 @@ class MapPoint:
     longitude: float
     counts: dict[str, int] = field(default_factory=dict)
     list_url: str = ""
+    place_url: str = ""
 
     @property
     def count(self) -> int:
@@ -57,10 +59,6 @@ class MapPoint:
         return [
             (status, self.counts[status]) for status in VerificationStatus if status in self.counts
         ]
-
-    @property
-    def place_url(self) -> str:
-        return reverse("claims:place_detail", args=[self.place_id])
 
     def data(self) -> dict:
         """What the browser draws (``static/js/map.js``)."""
@@ -104,12 +102,15 @@ class ClaimMap:
         return {"points": [point.data() for point in self.points], "tiles": tile_layer()}
 
 
-def claim_map(claims, *, capped: bool, list_params: dict | None = None, within=None) -> ClaimMap:
+def claim_map(
+    claims, *, capped: bool, list_params: dict | None = None, within=None, as_of=None
+) -> ClaimMap:
     """The map of ``claims`` (a ``ClaimQuerySet``, filtered as the page's list is).
 
     ``capped`` says whether more than ``MAP_CLAIMS`` claims match (the page's
     bounded count knows it). Each point links to the claim list filtered by
-    its place and by ``list_params``, the page's other filters (a topic).
+    its place and by ``list_params``, the page's other filters (a topic), and
+    to its place page; in the as-of view (``as_of``) both links keep the day.
     """
     points: dict[int, MapPoint] = {}
     for row in claims.counts_by_place(MAP_CLAIMS, within=within):
@@ -126,7 +127,8 @@ def claim_map(claims, *, capped: bool, list_params: dict | None = None, within=N
     base = {key: value for key, value in (list_params or {}).items() if key != "place"}
     for point in ordered[:MAP_PLACES]:
         query = urlencode({**base, "place": point.place_id}, doseq=True)
-        point.list_url = f"{reverse('claims:claim_list')}?{query}"
+        point.list_url = with_as_of(f"{reverse('claims:claim_list')}?{query}", as_of)
+        point.place_url = with_as_of(reverse("claims:place_detail", args=[point.place_id]), as_of)
     return ClaimMap(
         points=ordered[:MAP_PLACES],
         claims_capped=capped,

@@ -211,6 +211,22 @@ def test_claim_list_as_of_a_day_maps_the_statuses_claims_had_then(client, kursk,
     assert then["points"]["Sudzha"]["status"] == "unverified"
 
 
+def test_the_maps_of_a_place_and_a_topic_as_of_a_day_link_to_that_day(client, kursk):
+    topic = TopicFactory()
+    ClaimFactory(places=[kursk["sudzha"]], topics=[topic], asserted_on=datetime.date(2025, 3, 1))
+    pages = [
+        reverse("claims:place_detail", args=[kursk["oblast"].pk]),
+        reverse("claims:topic_detail", args=[topic.pk]),
+    ]
+
+    for page in pages:
+        point = map_data(client.get(page, {"as_of": "2025-03-20"}))["points"]["Sudzha"]
+
+        assert point["place_url"].endswith("?as_of=2025-03-20")
+        assert "as_of=2025-03-20" in point["list_url"]
+        assert f"place={kursk['sudzha'].pk}" in point["list_url"]
+
+
 def test_the_map_counts_only_the_latest_asserted_claims(db, kursk):
     ClaimFactory(places=[kursk["korenevo"]], asserted_on=datetime.date(2024, 1, 1))
     ClaimFactory.create_batch(3, places=[kursk["sudzha"]], asserted_on=datetime.date(2025, 3, 1))
