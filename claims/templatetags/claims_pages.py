@@ -34,6 +34,21 @@ def admin_edit_link(context, record):
     return format_html('<a class="admin-edit" href="{}">Edit in admin</a>', url)
 
 
+@register.inclusion_tag("includes/_claim_list_links.html")
+def claim_list_links(parameter: str, record, what: str = "claims"):
+    """Links to the claim list filtered to ``record`` (``?actor=7``) and to its CSV export.
+
+    ``parameter`` is a filter of the claim list (``actor``, ``place``, ``topic``,
+    ``outlet``); the export takes the same filters, so both show the same claims.
+    """
+    query = f"{parameter}={record.pk}"
+    return {
+        "list_url": f"{reverse('claims:claim_list')}?{query}",
+        "csv_url": f"{reverse('claims-api:claim-csv')}?{query}",
+        "what": what,
+    }
+
+
 @register.filter
 def role_on(actor, day):
     """The role ``actor`` held on ``day`` (from prefetched roles), or None."""
