@@ -31,7 +31,8 @@ def rows_by_name(response, key: str) -> dict:
 
 
 def test_actor_index_counts_the_claims_each_actor_made_by_status(client, db):
-    gerasimov, syrskyi = ActorFactory(name="Valery Gerasimov"), ActorFactory(name="Syrskyi")
+    gerasimov = ActorFactory(name="Valery Gerasimov")
+    ActorFactory(name="Syrskyi")
     kept = ClaimFactory(claimant=gerasimov, status="disputed")
     ClaimFactory(claimant=gerasimov, status="disputed")
     ClaimFactory(claimant=gerasimov, status="verified")
