@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from tests.factories import ActorFactory, ClaimFactory, TopicFactory
+from tests.factories import ActorFactory, ClaimFactory, OutletFactory, TopicFactory
 from tests.helpers import assert_status
 
 LIST = "/claims/"
@@ -231,3 +231,18 @@ def test_the_list_links_its_csv_export_with_the_same_filters(client, putin):
     export = re.search(r'href="(/api/v1/claims/csv/\?[^"]*)"', page).group(1).replace("&amp;", "&")
     assert query(export) == {"claimant": [str(putin.pk)], "status": ["disputed"]}
     assert_status(client.get(export), 200)
+
+
+def test_the_outlet_list_shows_its_filters_as_chips_too(client, db):
+    tass = OutletFactory(name="TASS", kind="news_agency", state_affiliated=True)
+    OutletFactory(name="Kyiv Courier", kind="news_site")
+
+    response = client.get(
+        reverse("sources:outlet_list"), {"kind": "news_agency", "state_affiliated": "true"}
+    )
+
+    assert [outlet.pk for outlet in response.context["outlets"]] == [tass.pk]
+    assert list(chips(response.content.decode())) == [
+        "Kind: News agency",
+        "State affiliated: yes",
+    ]
