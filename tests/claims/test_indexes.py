@@ -155,6 +155,19 @@ def test_place_index_search_counts_each_match_whole(client, kursk):
     assert rows["Kursk Oblast"].claim_total == 3
 
 
+def test_place_index_counts_are_shared_for_a_minute(client, kursk, django_assert_max_num_queries):
+    """A country's count reads most claims: the same page within a minute is not counted
+    again (the places and their count are read, the counts by status are not)."""
+    first = client.get(reverse("claims:place_list"))
+
+    with django_assert_max_num_queries(2):
+        again = client.get(reverse("claims:place_list"))
+
+    assert counts_of(rows_by_name(again, "places")["Russia"]) == counts_of(
+        rows_by_name(first, "places")["Russia"]
+    )
+
+
 # --- topics ---------------------------------------------------------------------------
 
 
