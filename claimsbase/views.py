@@ -97,10 +97,16 @@ def active_filters(filterset, request) -> list[ActiveFilter]:
         if not given:
             continue
         invalid = name in errors
-        if isinstance(field, forms.MultipleChoiceField) and not invalid:
+        if isinstance(field, forms.MultipleChoiceField):
+            # One chip per value, so each status can be removed alone (an unknown one too).
             labels = {str(value): label for value, label in field.choices}
             chips.extend(
-                ActiveFilter(field.label, str(labels.get(value, value)), remove_url(name, value))
+                ActiveFilter(
+                    field.label,
+                    str(labels.get(value, value)),
+                    remove_url(name, value),
+                    invalid=value not in labels,
+                )
                 for value in given
             )
             continue

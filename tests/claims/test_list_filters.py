@@ -221,6 +221,19 @@ def test_a_refused_filter_is_a_chip_that_can_be_removed(client, putin):
     assert len(fixed.context["claims"]) == 1
 
 
+def test_an_unknown_status_is_its_own_chip_and_removing_it_keeps_the_others(client, db):
+    ClaimFactory(status="disputed")
+
+    response = client.get(LIST, {"status": ["disputed", "rumoured"]})
+    links = chips(response.content.decode())
+
+    assert '<li class="chip chip-invalid"><span>Status: rumoured</span>' in (
+        response.content.decode()
+    )
+    assert query(links["Status: rumoured"]) == {"status": ["disputed"]}
+    assert len(client.get(links["Status: rumoured"]).context["claims"]) == 1
+
+
 def test_the_list_links_its_csv_export_with_the_same_filters(client, putin):
     ClaimFactory(claimant=putin, status="disputed")
 
