@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from itertools import zip_longest
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -37,6 +38,19 @@ from django.utils import timezone
 from claims import models as claims_models
 from claims import units
 from claimsbase import search
+from claimsbase.paging import COUNT_CAP
+
+# An index row's claims are counted from at most this many of its claim links (a claim
+# about two places of one country is two links), then shown as "more than 1,000".
+INDEX_LINKS_READ = 2 * COUNT_CAP
+
+
+class CappedCounts(NamedTuple):
+    """Track records of an index page's rows, and the rows that hold too many claims to
+    count (``capped``), which have no track record."""
+
+    counts: dict[int, list[dict]]
+    capped: set[int]
 
 
 def _track_record(counts: Mapping[str, int]) -> list[dict]:
@@ -578,39 +592,91 @@ class ClaimQuerySet(models.QuerySet):
             counts[pk][status] = n
         return {pk: _track_record(by_status) for pk, by_status in counts.items()}
 
-    def status_counts_within_places(self, ids: list[int]) -> dict[int, list[dict]]:
+    def status_counts_within_places(self, ids: list[int]) -> CappedCounts:
         """For each place of ``ids``, the claims about it or any place inside it, by status
-        (the places' index), in one GROUP BY query.
+        (the places' index), in one query; see ``_capped_status_counts`` for the cap.
 
         A claim about Sudzha and about Kursk Oblast counts once for Russia. Each place's
         subtree is joined by its ``ancestor_path`` prefix, as ``about_place`` filters, so
         rows from different levels (search results) are each counted whole.
         """
-        if not ids:
-            return {}
         place = claims_models.Place._meta.db_table
         through = self.model.places.through._meta.db_table
-        claims = self.order_by().values("id", "status")
-        claims_sql, claims_params = claims.query.sql_with_params()
-        marks = ", ".join(["%s"] * len(ids))
-        sql = f"""
-            SELECT node.id, claim.status, COUNT(DISTINCT claim.id)
-            FROM {place} node
-            JOIN {place} sub ON (
-                sub.id = node.id
-                OR sub.ancestor_path
-                    LIKE node.ancestor_path || CAST(node.id AS VARCHAR(20)) || '/%%'
-            )
-            JOIN {through} about ON about.place_id = sub.id
-            JOIN ({claims_sql}) claim ON claim.id = about.claim_id
-            WHERE node.id IN ({marks})
-            GROUP BY node.id, claim.status"""
+        return self._capped_status_counts(
+            place,
+            ids,
+            links=f"{place} sub JOIN {through} about ON about.place_id = sub.id",
+            linked=(
+                "sub.id = node.id OR sub.ancestor_path"
+                " LIKE node.ancestor_path || CAST(node.id AS VARCHAR(20)) || '/%%'"
+            ),
+        )
+
+    def status_counts_in_topics(self, ids: list[int]) -> CappedCounts:
+        """For each topic of ``ids``, its claims by status (the topics' index), in one
+        query; see ``_capped_status_counts`` for the cap."""
+        through = self.model.topics.through._meta.db_table
+        return self._capped_status_counts(
+            claims_models.Topic._meta.db_table,
+            ids,
+            links=f"{through} about",
+            linked="about.topic_id = node.id",
+        )
+
+    def _capped_status_counts(
+        self, table: str, ids: list[int], *, links: str, linked: str
+    ) -> CappedCounts:
+        """Each row of ``table`` in ``ids`` → its claims by status, read from no more than
+        ``INDEX_LINKS_READ`` of its claim links (``links`` filtered by ``linked``, which
+        names the row ``node`` and the link ``about``).
+
+        A country or a large topic holds a good share of a million claims: counting them
+        all would read them all on each visit (seconds). As the lists count no further
+        than ``COUNT_CAP``, a row whose links run past the limit is returned in
+        ``capped`` without counts, and shown as "more than 1,000". PostgreSQL stops
+        reading each row's links at the limit (LATERAL ... LIMIT); SQLite numbers them
+        per row instead (its databases are small) and gives the same answer.
+        """
         counts: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+        capped: set[int] = set()
+        if not ids:
+            return CappedCounts({}, capped)
+        claims_sql, claims_params = self.order_by().values("id", "status").query.sql_with_params()
+        marks = ", ".join(["%s"] * len(ids))
+        limit = INDEX_LINKS_READ + 1
+        if connections[self.db].vendor == "postgresql":
+            read = f"""
+                SELECT node.id AS node_id, link.claim_id
+                FROM {table} node
+                CROSS JOIN LATERAL (
+                    SELECT about.claim_id FROM {links} WHERE {linked} LIMIT {limit}
+                ) link
+                WHERE node.id IN ({marks})"""
+        else:
+            read = f"""
+                SELECT node_id, claim_id FROM (
+                    SELECT node.id AS node_id, about.claim_id,
+                        ROW_NUMBER() OVER (PARTITION BY node.id ORDER BY about.claim_id) AS n
+                    FROM {table} node, {links}
+                    WHERE ({linked}) AND node.id IN ({marks})
+                ) numbered WHERE n <= {limit}"""
+        sql = f"""
+            SELECT link.node_id, claim.status, COUNT(DISTINCT claim.id), COUNT(*)
+            FROM ({read}) link
+            LEFT JOIN ({claims_sql}) claim ON claim.id = link.claim_id
+            GROUP BY link.node_id, claim.status"""
+        read_per_row: dict[int, int] = dict.fromkeys(ids, 0)
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [*claims_params, *ids])
-            for pk, status, n in cursor.fetchall():
-                counts[pk][status] = n
-        return {pk: _track_record(by_status) for pk, by_status in counts.items()}
+            cursor.execute(sql, [*ids, *claims_params])
+            for pk, status, n, read_links in cursor.fetchall():
+                read_per_row[pk] += read_links
+                if status is not None:
+                    counts[pk][status] = n
+        capped = {pk for pk, read_links in read_per_row.items() if read_links >= limit}
+        return CappedCounts(
+            {pk: _track_record(by_status) for pk, by_status in counts.items() if pk not in capped},
+            capped,
+        )
 
     def by_status(self, shown: int) -> list[tuple[dict, list]]:
         """A track record with its claims (the actor page): each ``status_counts()`` entry

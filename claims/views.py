@@ -7,13 +7,10 @@ services; permissions are asked of ``claimsbase.permissions``.
 
 from __future__ import annotations
 
-import hashlib
-from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -32,7 +29,7 @@ from claims.forms import (
 )
 from claims.maps import claim_map, list_params
 from claims.models import Actor, Appearance, Claim, Place, Topic
-from claims.querysets import audit_trail, judge_as_of
+from claims.querysets import CappedCounts, audit_trail, judge_as_of
 from claims.services import (
     appearance_add,
     appearance_remove,
@@ -101,27 +98,12 @@ class ClaimListView(FilteredListView):
         return query.urlencode()
 
 
-# A page of an index counts the claims of its rows only, but a place high in the tree
-# (a country) holds most claims, and its count reads them all (seconds at a million
-# claims); the counts of a page of places or topics are shared from the cache this long,
-# as the home page's are.
-INDEX_COUNTS_SECONDS = 60
-
-
-def _shared_counts(kind: str, ids: list[int], count) -> dict[int, list[dict]]:
-    """``count(ids)``, from the cache when the same page was counted in the last minute."""
-    if not ids:
-        return {}
-    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
-    return cache.get_or_set(
-        f"index-counts:{kind}:{digest}", lambda: count(ids), INDEX_COUNTS_SECONDS
-    )
-
-
-def _attach_counts(rows: list, counts: dict[int, list[dict]]) -> None:
-    """Give each row its ``status_counts`` (track-record entries) and ``claim_total``."""
+def _attach_counts(rows: list, counted: CappedCounts) -> None:
+    """Give each row its ``status_counts`` (track-record entries) and ``claim_total``, or
+    ``counts_capped`` when it holds more claims than an index counts."""
     for row in rows:
-        row.status_counts = counts.get(row.pk, [])
+        row.counts_capped = row.pk in counted.capped
+        row.status_counts = counted.counts.get(row.pk, [])
         row.claim_total = sum(entry["count"] for entry in row.status_counts)
 
 
@@ -146,7 +128,8 @@ class ActorListView(IndexView):
 
     def decorate_rows(self, rows: list) -> None:
         ids = [actor.pk for actor in rows]
-        _attach_counts(rows, Claim.objects.active().status_counts_by("claimant", ids))
+        counts = Claim.objects.active().status_counts_by("claimant", ids)
+        _attach_counts(rows, CappedCounts(counts, set()))
 
 
 class PlaceListView(IndexView):
@@ -173,8 +156,7 @@ class PlaceListView(IndexView):
 
     def decorate_rows(self, rows: list) -> None:
         ids = [place.pk for place in rows]
-        within = Claim.objects.active().status_counts_within_places
-        _attach_counts(rows, _shared_counts("places", ids, within))
+        _attach_counts(rows, Claim.objects.active().status_counts_within_places(ids))
         if not self.level_parent():
             # Matches from any level: say where each lies, in one query for the page.
             where = Place.objects.ancestors_of_each(rows)
@@ -215,8 +197,7 @@ class TopicListView(IndexView):
 
     def decorate_rows(self, rows: list) -> None:
         ids = [topic.pk for topic in rows]
-        by_topic = partial(Claim.objects.active().status_counts_by, "topics")
-        _attach_counts(rows, _shared_counts("topics", ids, by_topic))
+        _attach_counts(rows, Claim.objects.active().status_counts_in_topics(ids))
 
 
 class ClaimDetailView(ReadPermissionMixin, DetailView):

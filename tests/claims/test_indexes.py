@@ -155,17 +155,56 @@ def test_place_index_search_counts_each_match_whole(client, kursk):
     assert rows["Kursk Oblast"].claim_total == 3
 
 
-def test_place_index_counts_are_shared_for_a_minute(client, kursk, django_assert_max_num_queries):
-    """A country's count reads most claims: the same page within a minute is not counted
-    again (the places and their count are read, the counts by status are not)."""
-    first = client.get(reverse("claims:place_list"))
+def test_a_place_holding_more_claims_than_an_index_counts_says_more_than_1000(
+    client, kursk, monkeypatch
+):
+    """A country holds most claims: its links are read up to a limit, not all of them, and
+    past it the row links to the claim list instead of counting."""
+    monkeypatch.setattr("claims.querysets.INDEX_LINKS_READ", 2)
+    ClaimFactory.create_batch(2, places=[kursk["sudzha"]])
 
-    with django_assert_max_num_queries(2):
-        again = client.get(reverse("claims:place_list"))
+    response = client.get(reverse("claims:place_list"))
 
-    assert counts_of(rows_by_name(again, "places")["Russia"]) == counts_of(
-        rows_by_name(first, "places")["Russia"]
-    )
+    russia = rows_by_name(response, "places")["Russia"]
+    assert russia.counts_capped
+    assert russia.status_counts == []
+    page = response.content.decode()
+    assert f'?place={russia.pk}">More than 1,000</a>' in page
+    assert "by status on the claim list" in page
+
+
+def test_a_place_whose_links_are_all_read_within_the_limit_is_counted_exactly(
+    client, kursk, monkeypatch
+):
+    # Russia's claims: 4 in the fixture with 5 links to places inside it, and 2 more here.
+    ClaimFactory.create_batch(2, places=[kursk["sudzha"]], status="disputed")
+    monkeypatch.setattr("claims.querysets.INDEX_LINKS_READ", 7)
+
+    russia = rows_by_name(client.get(reverse("claims:place_list")), "places")["Russia"]
+
+    assert not russia.counts_capped
+    assert counts_of(russia) == {"unverified": 2, "verified": 1, "disputed": 3}
+
+    monkeypatch.setattr("claims.querysets.INDEX_LINKS_READ", 6)
+    russia = rows_by_name(client.get(reverse("claims:place_list")), "places")["Russia"]
+
+    assert russia.counts_capped
+
+
+def test_a_topic_holding_more_claims_than_an_index_counts_says_more_than_1000(
+    client, db, monkeypatch
+):
+    big, small = TopicFactory(name="Big"), TopicFactory(name="Small")
+    ClaimFactory.create_batch(3, topics=[big], status="verified")
+    ClaimFactory(topics=[small], status="false")
+    monkeypatch.setattr("claims.querysets.INDEX_LINKS_READ", 2)
+
+    response = client.get(reverse("claims:topic_list"))
+
+    rows = rows_by_name(response, "topics")
+    assert rows["Big"].counts_capped
+    assert counts_of(rows["Small"]) == {"false": 1}
+    assert f'?topic={big.pk}">More than 1,000</a>' in response.content.decode()
 
 
 # --- topics ---------------------------------------------------------------------------
