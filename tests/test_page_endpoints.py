@@ -195,8 +195,9 @@ PAGES = [
     (claim_list_as_of, 10),
     # claim (+ claimant, counts); roles, appearances (+ source, outlet, excerpt), chains,
     # quantities, relations out, their quantities, relations in, their quantities,
-    # assessments, their evidence, evidence, actors, places, topics; history
-    (claim_detail, 16),
+    # assessments, their evidence, evidence, actors, places, topics; history (+ the
+    # actors, places and topics each history row saw)
+    (claim_detail, 19),
     # the two claim numbers checked; the pair (+ claimant, counts); roles, appearances,
     # chains, quantities, relations out, relations in, assessments, evidence, actors,
     # places, topics (no relations here, so no related claims' quantities)
