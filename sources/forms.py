@@ -82,6 +82,7 @@ class SourceIngestForm(forms.Form):
             "url": data["url"],
             "outlet": data["outlet"],
             **{
-                name: data[name] for name in ("title", "author", "language", "published_at", "kind")
+                name: data[name]
+                for name in ("title", "author", "language", "published_at", "kind")
             },
         }
