@@ -251,8 +251,28 @@ class RowsChosenAtOnce:
         return [(None, options, 0)]
 
 
-def with_rows_chosen_at_once(formset_class, names: list[str]):
-    """``formset_class`` whose rows' autocomplete pickers (``names``) share one read."""
+def label_row_fields(form) -> None:
+    """Name each field of a tabular inline's row for screen readers.
+
+    A tabular inline shows its labels once, as column headers, and gives the
+    fields of each row none; each field is named here after its label (axe-core's
+    ``label`` and ``select-name`` rules), and described by its column's header,
+    which holds its help text (Django would point at a help text the row does
+    not render).
+    """
+    formset_prefix = form.prefix.rsplit("-", 1)[0]
+    for name, field in form.fields.items():
+        widget = getattr(field.widget, "widget", field.widget)
+        if widget.is_hidden or not field.label:
+            continue
+        widget.attrs.setdefault("aria-label", str(field.label))
+        if field.help_text:
+            field.widget.attrs["aria-describedby"] = f"{formset_prefix}-{name}-column"
+
+
+def with_rows_chosen_at_once(formset_class, names: list[str], *, tabular: bool):
+    """``formset_class`` whose rows' autocomplete pickers (``names``) share one read and,
+    for a ``tabular`` inline, whose rows' fields are named for screen readers."""
 
     class RowsChosenAtOnceFormSet(formset_class):
         def __init__(self, *args, **kwargs):
@@ -263,6 +283,11 @@ def with_rows_chosen_at_once(formset_class, names: list[str]):
             form = super()._construct_form(i, **kwargs)
             self.rows_chosen.attach(form)
             return form
+
+        def add_fields(self, form, index):
+            super().add_fields(form, index)
+            if tabular:
+                label_row_fields(form)
 
     RowsChosenAtOnceFormSet.__name__ = formset_class.__name__
     return RowsChosenAtOnceFormSet
@@ -288,7 +313,8 @@ class ServiceInline:
             for name in self.get_autocomplete_fields(request)
             if name in formset.form.base_fields
         ]
-        return with_rows_chosen_at_once(formset, pickers) if pickers else formset
+        tabular = isinstance(self, admin.TabularInline)
+        return with_rows_chosen_at_once(formset, pickers, tabular=tabular)
 
     @property
     def is_versioned(self) -> bool:
