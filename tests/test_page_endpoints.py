@@ -345,6 +345,17 @@ def test_a_missing_page_is_the_sites_own_404_without_debug(db, client, settings)
     assert "<h1>Not found</h1>" in page and 'rel="icon"' in page
 
 
+def test_favicon_ico_leads_to_the_sites_icon(db, client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(".svg") and "favicon" in response["Location"]
+    assert "max-age=86400" in response["Cache-Control"]
+    assert finders.find("favicon.svg")
+
+
 def test_a_server_error_is_the_sites_own_500_page(rf):
     page = server_error(rf.get("/")).content.decode()
 

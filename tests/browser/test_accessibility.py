@@ -103,10 +103,12 @@ def violations(page, exclude: list[str] = ()) -> list[dict]:
 # axe-core only asks for a review when aria-describedby names an element that is not
 # there; such a reference is an error of the page all the same.
 DANGLING_REFERENCES = """() =>
-  [...document.querySelectorAll("[aria-describedby], [aria-labelledby]")].flatMap(e => ["aria-describedby", "aria-labelledby"].flatMap(a =>
-    (e.getAttribute(a) || "").split(/\\s+/).filter(id => id && !document.getElementById(id))
-      .map(id => `${e.tagName.toLowerCase()}#${e.id} ${a}=${id}`)))
-  .filter(ref => !ref.includes("select2"))"""
+  [...document.querySelectorAll("[aria-describedby], [aria-labelledby]")]
+    .flatMap(e => ["aria-describedby", "aria-labelledby"].flatMap(a =>
+      (e.getAttribute(a) || "").split(/\\s+/)
+        .filter(id => id && !document.getElementById(id))
+        .map(id => `${e.tagName.toLowerCase()}#${e.id} ${a}=${id}`)))
+    .filter(ref => !ref.includes("select2"))"""
 
 
 def described(found: list[dict]) -> str:
