@@ -717,6 +717,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     Their own history page shows who recorded each one and any merge that moved it.
     """
 
+    object_history_list_template = "admin/claimsbase/object_history_list.html"
     list_display = ("claim", "status", "grade", "assessed_by", "assessed_at")
     list_filter = ("status", "credibility", "reliability", "assessed_at")
     search_fields = ("claim__statement", "rationale")

@@ -23,10 +23,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import models, transaction
 from django.forms import BaseForm, HiddenInput, IntegerField
 from django.forms.models import InlineForeignKeyField
-from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
-from claimsbase.content_policy import HISTORY_PAGE_STYLE
 from claimsbase.models import HISTORY_VERBS, SAID_BY_THE_VERB
 from claimsbase.permissions import can_use_admin
 from claimsbase.services import record_delete, record_save
@@ -366,10 +364,6 @@ class ServiceAdmin(SimpleHistoryAdmin):
             # same POST again, now invalid, so the editor sees why.
             request._service_refusals = {refused.prefix: refused.error}
             return super().changeform_view(request, object_id, form_url, extra_context)
-
-    @method_decorator(HISTORY_PAGE_STYLE)
-    def history_view(self, request, object_id, extra_context=None):
-        return super().history_view(request, object_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """Each row's changes, what it did in words, and whether it changed anything shown.
