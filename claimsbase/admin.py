@@ -233,6 +233,9 @@ class RowsChosenAtOnce:
             field = self.formset.form.base_fields[name]
             values = {str(form[name].value()) for form in self.formset.forms}
             values -= {str(v) for v in field.empty_values}
+            # A re-shown form may carry anything; a value no record could have is skipped.
+            key = field.queryset.model._meta.pk
+            values = {value for value in values if _is_key(key, value)}
             found = field.queryset.filter(pk__in=values) if values else []
             self.chosen[name] = {str(record.pk): record for record in found}
         return self.chosen[name]
@@ -247,6 +250,14 @@ class RowsChosenAtOnce:
                 label = picker.choices.field.label_from_instance(records[key])
                 options.append(picker.create_option(name, key, label, {key}, len(options)))
         return [(None, options, 0)]
+
+
+def _is_key(key, value: str) -> bool:
+    try:
+        key.to_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def label_row_fields(form) -> None:

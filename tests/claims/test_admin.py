@@ -866,3 +866,15 @@ def test_no_admin_form_holds_a_select_of_a_whole_table(rf, editor):
                 if not picked and field.queryset.model.__name__ not in small:
                     unbounded.append(f"{where}.{name}")
     assert not unbounded
+
+
+def test_a_change_page_sent_back_with_a_malformed_pick_shows_the_error(editor_client):
+    claim = ClaimRelationFactory().from_claim
+    url = admin_url(Claim, "change", claim.pk)
+    data = admin_form_data(editor_client.get(url))
+    data["relations_out-0-to_claim"] = "not a number"
+
+    response = editor_client.post(url, data)
+
+    admin_status(response, 200)
+    assert any(error.startswith("Select a valid choice") for error in form_errors(response))
