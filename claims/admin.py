@@ -318,18 +318,19 @@ class AppearanceInline(ServiceInline, admin.StackedInline):
 
 class QuantityInline(ServiceInline, admin.TabularInline):
     model = Quantity
-    fields = (
-        "qualifier",
-        "value",
-        "value_max",
-        "unit",
-        "per",
-        "counted",
-        "text",
-        *QUANTITY_CANONICAL,
-    )
-    readonly_fields = QUANTITY_CANONICAL
+    # The canonical value, its upper bound and unit in one column, so that a row fits the page.
+    fields = ("qualifier", "value", "value_max", "unit", "per", "counted", "text", "canonical")
+    readonly_fields = ("canonical",)
     extra = 0
+
+    @admin.display(description="canonical")
+    def canonical(self, quantity: Quantity) -> str:
+        if not quantity.canonical_unit:
+            return "–"
+        value = f"{quantity.canonical_value.normalize():f}"
+        if quantity.canonical_value_max is not None:
+            value = f"{value}–{quantity.canonical_value_max.normalize():f}"
+        return f"{value} {quantity.canonical_unit}"
 
     def save_row(self, request, form, parent, *, change: bool) -> None:
         if change:
@@ -402,9 +403,11 @@ class RelationInInline(admin.TabularInline):
         return False
 
 
-class EvidenceInline(ServiceInline, admin.TabularInline):
+class EvidenceInline(ServiceInline, admin.StackedInline):
+    """Stacked, two fields a line: seven columns of evidence did not fit a 1,280 px window."""
+
     model = Evidence
-    fields = ("stance", "source", "excerpt", "url", "note", "assessment", "added_by")
+    fields = (("stance", "url"), ("source", "excerpt"), "note", ("assessment", "added_by"))
     readonly_fields = ("assessment", "added_by")
     autocomplete_fields = ("source", "excerpt")
     extra = 0
@@ -714,6 +717,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     Their own history page shows who recorded each one and any merge that moved it.
     """
 
+    object_history_list_template = "admin/claimsbase/object_history_list.html"
     list_display = ("claim", "status", "grade", "assessed_by", "assessed_at")
     list_filter = ("status", "credibility", "reliability", "assessed_at")
     search_fields = ("claim__statement", "rationale")

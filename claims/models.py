@@ -472,6 +472,13 @@ class Topic(TrackedModel):
         return reverse("claims:topic_detail", args=[self.pk])
 
 
+# Named outside the class so that a service can write one history row for a claim's
+# save and its links together (claims.services.claim_history_once).
+CLAIM_HISTORY = HistoricalRecords(
+    m2m_fields=["actors", "places", "topics"], excluded_fields=["search_document"]
+)
+
+
 class Claim(TrackedModel):
     """One assertion, stated once in the analyst's words, made by one claimant.
 
@@ -549,9 +556,7 @@ class Claim(TrackedModel):
     search_document = models.TextField(blank=True, default="", editable=False)
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(
-        m2m_fields=[actors, places, topics], excluded_fields=["search_document"]
-    )
+    history = CLAIM_HISTORY
 
     class Meta:
         ordering = ["-asserted_on", "-id"]

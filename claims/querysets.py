@@ -32,12 +32,14 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import capfirst
 
 # ``claims.models`` imports this module for its managers: the models are read
 # from the module when a read path runs, by which time both modules are loaded.
 from claims import models as claims_models
 from claims import units
 from claimsbase import search
+from claimsbase.models import HISTORY_VERBS, SAID_BY_THE_VERB
 from claimsbase.paging import COUNT_CAP
 
 # An index row's claims are counted from at most this many of its claim links (a claim
@@ -907,28 +909,82 @@ def feed_entries(
     return sorted(recorded + judged, key=lambda entry: entry[0], reverse=True)[:limit]
 
 
-def audit_trail(record, limit: int = 50, until: datetime.datetime | None = None) -> list:
-    """The latest ``limit`` history rows of ``record``, newest first, each with ``changes``;
-    with ``until``, the rows written by then.
+HISTORY_SKIPPED = {"id", "created_at", "updated_at", "version", "lock_version", "search_document"}
 
-    ``changes`` lists the (field, old, new) triples against the row before,
-    compared in Python (foreign keys by id), so the trail costs one query.
+
+def _shown(value) -> str:
+    """A value as a history row shows it: an empty one as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def audit_trail(record, limit: int = 50, until: datetime.datetime | None = None) -> list:
+    """The latest history rows of ``record``, newest first, each saying what changed; with
+    ``until``, the rows written by then.
+
+    Each row carries ``verb`` ("Recorded", "Changed", "Deleted"), ``note`` (a
+    change reason the verb does not already say, such as a merge) and
+    ``changes``: (the field's verbose name, old, new) against the row before,
+    shown as a reader knows them: choices by label, related records and links
+    (a claim's actors, places, topics) by name. A "Changed" row that changed
+    nothing shown is left out, so a save of the same values leaves no empty
+    row. Queries: one for the latest ``limit`` rows, one per link field and one
+    per kind of related record a change names, whatever the number of rows.
     """
     history = record.history.select_related("history_user")
     if until is not None:
         history = history.filter(history_date__lte=until)
     rows = list(history.order_by("-history_id")[: limit + 1])
-    skipped = {"id", "created_at", "updated_at", "version", "lock_version", "search_document"}
-    fields = [
-        (field.verbose_name, field.attname)
-        for field in record._meta.concrete_fields
-        if field.name not in skipped
-    ]
+    fields = [f for f in record._meta.concrete_fields if f.name not in HISTORY_SKIPPED]
+    values = {row.history_id: {f.attname: getattr(row, f.attname) for f in fields} for row in rows}
+    links = getattr(record.history.model, "_history_m2m_fields", []) if rows else []
+    for field in links:
+        # The links each history row saw, from the link table's own history.
+        link_history = getattr(rows[0], field.name).model
+        target = field.m2m_reverse_field_name()
+        seen = {row.history_id: set() for row in rows}
+        for entry in link_history.objects.filter(history__in=rows).select_related(target):
+            seen[entry.history_id].add(str(getattr(entry, target)))
+        for history_id, names in seen.items():
+            values[history_id][field.name] = ", ".join(sorted(names))
+    compared = [(f.verbose_name, f.attname, f) for f in fields]
+    compared += [(f.verbose_name, f.name, None) for f in links]
     # A record written outside the services (a generated corpus) may have no history row.
     for newer, older in zip_longest(rows, rows[1:]):
+        newer.verb = HISTORY_VERBS.get(newer.history_type, newer.get_history_type_display())
+        reason = newer.history_change_reason or ""
+        newer.note = "" if reason in SAID_BY_THE_VERB else reason
+        before, after = (values[older.history_id] if older else None), values[newer.history_id]
         newer.changes = [
-            (name, getattr(older, attname), getattr(newer, attname))
-            for name, attname in fields
-            if older is not None and getattr(older, attname) != getattr(newer, attname)
+            (name, field, before[key], after[key])
+            for name, key, field in compared
+            if before is not None and before[key] != after[key]
         ]
-    return rows[:limit]
+    _name_related_values(rows)
+    shown = [row for row in rows[:limit] if row.history_type != "~" or row.changes or row.note]
+    return shown
+
+
+def _name_related_values(rows: list) -> None:
+    """Replace the raw values of each row's ``changes`` with what a reader knows them by."""
+    wanted: dict = {}
+    for row in rows:
+        for _, field, old, new in row.changes:
+            if field is not None and field.is_relation:
+                wanted.setdefault(field, set()).update(v for v in (old, new) if v is not None)
+    named = {
+        field: field.related_model._default_manager.in_bulk(ids) for field, ids in wanted.items()
+    }
+    for row in rows:
+        changes = []
+        for name, field, old, new in row.changes:
+            if field is not None and field.is_relation:
+                old, new = named[field].get(old, old), named[field].get(new, new)
+            elif field is not None and field.choices:
+                labels = dict(field.flatchoices)
+                old, new = labels.get(old, old), labels.get(new, new)
+            changes.append((capfirst(name), _shown(old), _shown(new)))
+        row.changes = changes

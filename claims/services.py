@@ -9,7 +9,8 @@ edited; a relation is recorded once; a merge loses nothing.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -18,6 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from claims.models import (
+    CLAIM_HISTORY,
     Actor,
     ActorAlias,
     ActorRole,
@@ -91,6 +93,29 @@ def _signed_in(by):
 # --- claims --------------------------------------------------------------
 
 
+@contextmanager
+def claim_history_once(claim: Claim, *, reason: str, history_type: str = "~") -> Iterator[None]:
+    """Write one history row for the saves and link changes of ``claim`` made in the block.
+
+    django-simple-history writes a row for each save and another for each set
+    of links changed (actors, places, topics): recording a claim about a place
+    in a topic left a creation row followed by two rows that changed nothing
+    but links. Inside the block none is written; after it, one row holds the
+    claim as it now stands, its links included. Nothing is written if the
+    block raises (its transaction is rolled back anyway).
+    """
+    claim.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del claim.skip_history_when_saving
+    claim._change_reason = reason
+    try:
+        CLAIM_HISTORY.create_historical_record(claim, history_type)
+    finally:
+        claim._change_reason = None
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -119,10 +144,11 @@ def claim_create(
         external_id=external_id,
         source_system=source_system,
     )
-    claim.save_validated(reason="Created")
-    claim.actors.set(actors)
-    claim.places.set(places)
-    claim.topics.set(topics)
+    with claim_history_once(claim, reason="Created", history_type="+"):
+        claim.save_validated()
+        claim.actors.set(actors)
+        claim.places.set(places)
+        claim.topics.set(topics)
     # Quantities and appearances are both checked, so one answer names every refused row.
     errors = {}
     try:
@@ -161,9 +187,10 @@ def claim_update(*, claim: Claim, expected_version: int | None = None, **changes
         raise ValidationError("This claim was merged into another; edit that one instead.")
     for name, value in changes.items():
         setattr(claim, name, value)
-    claim.save_validated(reason="Edited")
-    for name, values in relations.items():
-        getattr(claim, name).set(values)
+    with claim_history_once(claim, reason="Edited"):
+        claim.save_validated()
+        for name, values in relations.items():
+            getattr(claim, name).set(values)
     claims_reindex(claim_ids=[claim.pk])
     return claim
 
@@ -566,9 +593,10 @@ def claims_merge(*, duplicate: Claim, into: Claim, note: str = "") -> Claim:
 
     relation_notes = _relations_fold(duplicate=duplicate, into=into, reason=reason)
 
-    into.actors.add(*duplicate.actors.all())
-    into.places.add(*duplicate.places.all())
-    into.topics.add(*duplicate.topics.all())
+    with claim_history_once(into, reason=reason):
+        into.actors.add(*duplicate.actors.all())
+        into.places.add(*duplicate.places.all())
+        into.topics.add(*duplicate.topics.all())
     _move(duplicate.merged_claims.all(), claim_field="merged_into", into=into, reason=reason)
 
     duplicate.merged_into = into

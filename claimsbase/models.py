@@ -159,6 +159,12 @@ class TrackedModel(models.Model):
             self._change_reason = None
 
 
+# What a history row did, in words (the claim page's trail and the admin's history),
+# and the reasons that verb already says, so that no row reads "Created: Created".
+HISTORY_VERBS = {"+": "Recorded", "~": "Changed", "-": "Deleted"}
+SAID_BY_THE_VERB = {"Created", "Edited", "Recorded"}
+
+
 def skip_history_of_loaded_rows(sender, instance, raw=False, **kwargs) -> None:
     """A row loaded from a fixture or a backup writes no history, nor do its many-to-many links.
 

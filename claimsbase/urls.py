@@ -15,6 +15,7 @@ tokens.register("tokens", viewsets.TokenViewSet, basename="token")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("claims/", include("claims.urls")),
     path("sources/", include("sources.urls")),
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -18,7 +18,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect, JsonResponse, QueryDict
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -303,6 +305,14 @@ class HomeView(ReadPermissionMixin, TemplateView):
 
 
 home = HomeView.as_view()
+
+
+def favicon(request):
+    """``/favicon.ico``, which browsers and crawlers ask for whatever the page links: the
+    site's icon (an SVG under its collected, hashed name), so that the request is no 404."""
+    response = HttpResponseRedirect(static("favicon.svg"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 def bench_bare(request):

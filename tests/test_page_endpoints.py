@@ -235,8 +235,9 @@ PAGES = [
     (claim_list_as_of, 11),
     # claim (+ claimant, counts); roles, appearances (+ source, outlet, excerpt), chains,
     # quantities, relations out, their quantities, relations in, their quantities,
-    # assessments, their evidence, evidence, actors, places, topics; history
-    (claim_detail, 16),
+    # assessments, their evidence, evidence, actors, places, topics; history (+ the
+    # actors, places and topics each history row saw)
+    (claim_detail, 19),
     # the two claim numbers checked; the pair (+ claimant, counts); roles, appearances,
     # chains, quantities, relations out, relations in, assessments, evidence, actors,
     # places, topics (no relations here, so no related claims' quantities)
@@ -392,6 +393,17 @@ def test_a_missing_page_is_the_sites_own_404_without_debug(db, client, settings)
     assert response.status_code == 404
     page = response.content.decode()
     assert "<h1>Not found</h1>" in page and 'rel="icon"' in page
+
+
+def test_favicon_ico_leads_to_the_sites_icon(db, client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(".svg") and "favicon" in response["Location"]
+    assert "max-age=86400" in response["Cache-Control"]
+    assert finders.find("favicon.svg")
 
 
 def test_a_server_error_is_the_sites_own_500_page(rf):

@@ -35,6 +35,8 @@ from tests.factories import (
     ClaimFactory,
     ClaimRelationFactory,
     EvidenceFactory,
+    ExcerptFactory,
+    OutletFactory,
     PlaceAliasFactory,
     PlaceFactory,
     QuantityFactory,
@@ -217,8 +219,8 @@ def test_the_quantity_inline_shows_the_canonical_value(editor_client):
     response = editor_client.get(admin_url(Claim, "change", quantity.claim.pk))
 
     content = response.content.decode()
-    assert f"{quantity.canonical_value}" in content
-    assert "km²" in content
+    quantity.refresh_from_db()
+    assert f"{quantity.canonical_value.normalize():f} km²" in content
     assert 'name="quantities-0-canonical_value"' not in content
 
 
@@ -235,7 +237,24 @@ def test_editing_a_claim_goes_through_claim_update_and_shows_in_its_history(edit
     content = editor_client.get(admin_url(Claim, "history", claim.pk)).content.decode()
     assert "Forces regained 12 settlements." in content
     assert "Forces regained 24 settlements." in content
-    assert "Edited" in content and "ed-editor" in content
+    assert "Changed by ed-editor" in content
+    assert "<strong>Statement:</strong> Forces regained 12 settlements." in content
+
+
+def test_the_admin_history_lists_no_save_that_changed_nothing(editor_client):
+    claim = ClaimFactory(statement="Forces regained 12 settlements.")
+    claim.save()  # the same values again
+    url = admin_url(Claim, "change", claim.pk)
+    data = admin_form_data(editor_client.get(url))
+    data["statement"] = "Forces regained 24 settlements."
+    admin_status(editor_client.post(url, data), 302)
+
+    content = editor_client.get(admin_url(Claim, "history", claim.pk)).content.decode()
+
+    body = content[content.index("<tbody>") : content.index("</tbody>")]
+    assert body.count("<tr>") == 2  # recorded, then the edit; not the empty save between
+    assert "Recorded" in body and "Changed by ed-editor" in body
+    assert "Created" not in body
 
 
 def test_saving_over_a_newer_edit_is_refused_and_keeps_it(editor_client, analyst):
@@ -748,3 +767,114 @@ def test_an_inline_row_edited_over_a_newer_edit_is_refused(editor_client):
     )
     quantity.refresh_from_db()
     assert quantity.counted == "towns"
+
+
+# --- change pages that stay light as a record grows ---------------------------
+
+
+def _claim_with(n: int) -> Claim:
+    claim = ClaimFactory(
+        places=[PlaceFactory() for _ in range(n)],
+        actors=[ActorFactory() for _ in range(n)],
+        topics=[TopicFactory() for _ in range(n)],
+    )
+    for index in range(n):
+        appearance = AppearanceFactory(claim=claim)
+        AttributionStepFactory(appearance=appearance, position=0)
+        QuantityFactory(claim=claim, value=index + 1, unit="square miles", counted="territory")
+        ClaimRelationFactory(from_claim=claim)
+        ClaimRelationFactory(to_claim=claim)
+        EvidenceFactory(claim=claim, source=appearance.source)
+        AssessmentFactory(claim=claim)
+    return claim
+
+
+def _source_with(n: int):
+    source = SourceFactory(body=" ".join(f"Sentence number {i}." for i in range(n)))
+    for index in range(n):
+        ExcerptFactory(source=source, start=source.body.index(f"number {index}."), exact="number")
+    return source
+
+
+def _actor_with(n: int) -> Actor:
+    actor = ActorFactory()
+    for _ in range(n):
+        ActorAliasFactory(actor=actor)
+        ActorRoleFactory(actor=actor)
+    return actor
+
+
+def _place_with(n: int) -> Place:
+    place = PlaceFactory(parent=PlaceFactory())
+    for _ in range(n):
+        PlaceAliasFactory(place=place)
+    return place
+
+
+# (what to make with n rows in each inline, the query budget of its change page)
+CHANGE_PAGES = [
+    # session, user, groups, permissions (2), the claim (+ claimant); appearances (+ source,
+    # excerpt, chains); quantities; relations out, relations in (+ the other claims);
+    # evidence (+ assessment, added by); assessments; the claimant, actors, places, topics
+    # chosen (autocomplete widgets show only what is chosen); the version check
+    (_claim_with, 30),
+    # session, user, groups, permissions (2), the source (+ outlet), its excerpts, the
+    # outlet and citations chosen
+    (_source_with, 12),
+    (_actor_with, 12),
+    (_place_with, 12),
+    (lambda n: TopicFactory(), 10),
+    (lambda n: OutletFactory(), 10),
+]
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize(("make", "budget"), CHANGE_PAGES, ids=lambda v: getattr(v, "__name__", v))
+def test_a_change_page_keeps_its_query_budget_whatever_its_rows(
+    editor_client, django_assert_max_num_queries, make, budget, rows
+):
+    record = make(rows)
+    url = admin_url(record, "change", record.pk)
+
+    with django_assert_max_num_queries(budget):
+        response = editor_client.get(url)
+
+    admin_status(response, 200)
+
+
+def test_no_admin_form_holds_a_select_of_a_whole_table(rf, editor):
+    """Records are picked through autocomplete or by id, never from a list of every row."""
+    from django import forms
+    from django.contrib.admin.widgets import AutocompleteMixin, ForeignKeyRawIdWidget
+
+    small = {"Permission", "Group", "ContentType"}  # fixed vocabularies, not data
+    request = rf.get("/")
+    request.user = editor
+    unbounded = []
+    for model, model_admin in admin.site._registry.items():
+        form_classes = [(model.__name__, model_admin.get_form(request, None))]
+        form_classes += [
+            (f"{model.__name__} › {inline.model.__name__}", inline.get_formset(request).form)
+            for inline in model_admin.get_inline_instances(request)
+        ]
+        for where, form_class in form_classes:
+            for name, field in form_class.base_fields.items():
+                if not isinstance(field, forms.ModelChoiceField):
+                    continue
+                widget = getattr(field.widget, "widget", field.widget)
+                picked = isinstance(widget, AutocompleteMixin | ForeignKeyRawIdWidget)
+                if not picked and field.queryset.model.__name__ not in small:
+                    unbounded.append(f"{where}.{name}")
+    assert not unbounded
+
+
+def test_a_change_page_sent_back_with_a_malformed_pick_shows_the_error(editor_client):
+    claim = ClaimRelationFactory().from_claim
+    url = admin_url(Claim, "change", claim.pk)
+    data = admin_form_data(editor_client.get(url))
+    data["relations_out-0-to_claim"] = "not a number"
+
+    response = editor_client.post(url, data)
+
+    admin_status(response, 200)
+    assert any(error.startswith("Select a valid choice") for error in form_errors(response))

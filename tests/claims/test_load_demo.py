@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -94,6 +97,23 @@ def test_the_sign_in_banner_names_the_address_served(db, development):
 
     assert "claimsbase:  http://127.0.0.1:8011/" in output
     assert "admin:       http://127.0.0.1:8011/admin/" in output
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_names_the_port_it_serves_to_the_banner():
+    """`make run PORT=8101` prints the address it serves, not the default port."""
+    root = Path(__file__).resolve().parents[2]
+    commands = subprocess.run(
+        ["make", "-n", "run", "PORT=8101", "RESET_PASSWORD=1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    assert "load_demo --url http://127.0.0.1:8101/ --reset-password" in commands
+    assert "runserver 127.0.0.1:8101" in commands
+    assert "8000" not in commands
 
 
 def test_no_user_loads_the_demo_alone(db, settings):

@@ -134,8 +134,7 @@ def test_claim_page_shows_the_audit_history(client, gains, editor):
     page = client.get(gains.get_absolute_url()).content.decode()
 
     assert "History of this record" in page
-    assert "Edited" in page
-    assert "Checked against the TASS wire." in page
+    assert "<strong>Notes</strong>: — → Checked against the TASS wire." in page
 
 
 def test_relations_read_from_each_claims_side(client, gains):

@@ -148,6 +148,55 @@ def test_editor_records_a_claim_from_a_selected_sentence(editor_client, article)
     assert list(claim.topics.all()) == [topic]
 
 
+def history_rows(page: str) -> list[str]:
+    """The rows of the claim page's history table, as text with tags removed."""
+    import re
+
+    table = page[page.index('id="history-heading"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)[1:]  # after the header row
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_a_captured_claim_has_one_history_row_saying_who_recorded_it(editor_client, article):
+    PlaceFactory(name="Kursk Oblast")
+    TopicFactory(name="Kursk incursion")
+    editor_client.post(
+        reverse("sources:claim_capture", args=[article.pk]),
+        capture_data(claimant="Valery Gerasimov", places="Kursk Oblast", topics="Kursk incursion"),
+    )
+    claim = Claim.objects.get(statement__startswith="About 430")
+
+    rows = history_rows(editor_client.get(claim.get_absolute_url()).content.decode())
+
+    assert len(rows) == 1, rows
+    assert rows[0].endswith("Recorded by ed-editor —")
+    assert "Created" not in rows[0]
+    assert claim.history.count() == 1
+    recorded = claim.history.get()
+    assert [link.place.name for link in recorded.places.all()] == ["Kursk Oblast"]
+
+
+def test_the_claim_history_says_what_each_change_changed(editor_client, analyst, article):
+    from claims.services import claim_assess, claim_update
+
+    claim = Claim.objects.get()
+    kursk = PlaceFactory(name="Kursk Oblast")
+    claim_assess(claim=claim, by=analyst, status="disputed", rationale="Denied.")
+    claim_update(claim=claim, statement="Russia regained 12 settlements.", places=[kursk])
+    claim.save()  # the same values again: nothing shown changed
+
+    rows = history_rows(editor_client.get(claim.get_absolute_url()).content.decode())
+
+    assert len(rows) == 3, rows
+    assert rows[0].endswith(
+        "Changed Statement : Russia regained 24 settlements. → Russia regained 12 settlements.; "
+        "Places : — → Kursk Oblast"
+    )
+    assert rows[1].endswith("Changed (Assessed disputed) Status : Unverified → Disputed")
+    assert "Recorded" in rows[2]
+
+
 def test_capture_of_words_not_in_the_text_shows_the_error_next_to_the_quote(editor_client, article):
     gerasimov = ActorFactory()
 
