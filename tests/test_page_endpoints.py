@@ -195,12 +195,14 @@ PAGES = [
     (claim_list_as_of, 10),
     # claim (+ claimant, counts); roles, appearances (+ source, outlet, excerpt), chains,
     # quantities, relations out, their quantities, relations in, their quantities,
-    # assessments, their evidence, evidence, actors, places, topics; history
-    (claim_detail, 16),
+    # assessments, their evidence, evidence, actors, places, topics; history; other
+    # figures for its measures (+ claim, claimant)
+    (claim_detail, 17),
     # the two claim numbers checked; the pair (+ claimant, counts); roles, appearances,
     # chains, quantities, relations out, relations in, assessments, evidence, actors,
-    # places, topics (no relations here, so no related claims' quantities)
-    (claim_compare, 14),
+    # places, topics (no relations here, so no related claims' quantities); the two
+    # pickers' chosen claims
+    (claim_compare, 16),
     # matching claims with their claimant
     (claim_search, 1),
     # actor; aliases, roles, members; claims made (+ quantities, latest assessments);
