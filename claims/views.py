@@ -125,7 +125,9 @@ class ClaimCompareView(ReadPermissionMixin, TemplateView):
         if "a" in params and "b" in params:
             form = ClaimCompareForm(params)
         else:  # "Compare with…" from a claim's page: that claim chosen, the other to pick
-            form = ClaimCompareForm(initial={key: params[key] for key in ("a", "b") if key in params})
+            form = ClaimCompareForm(
+                initial={key: params[key] for key in ("a", "b") if key in params}
+            )
         context = super().get_context_data(form=form, **kwargs)
         if form.is_valid():
             wanted = [form.cleaned_data["a"].pk, form.cleaned_data["b"].pk]

@@ -94,6 +94,15 @@ def claim_compare(n):
     return reverse("claims:claim_compare") + f"?a={a.pk}&b={b.pk}"
 
 
+def figures_list(n):
+    topic, place = TopicFactory(), PlaceFactory()
+    for index in range(n):
+        for value in (1000, 3000):
+            claim = ClaimFactory(topics=[topic], places=[place])
+            QuantityFactory(claim=claim, value=Decimal(value), unit="km2", counted=f"area {index}")
+    return reverse("claims:figures_list") + f"?topic={topic.pk}"
+
+
 def claim_search(n):
     for _ in range(n):
         ClaimFactory(statement="Forces regained settlements near Sudzha.")
@@ -203,6 +212,9 @@ PAGES = [
     # places, topics (no relations here, so no related claims' quantities); the two
     # pickers' chosen claims
     (claim_compare, 16),
+    # the topic checked; its latest figures (+ claim, claimant), their claims' places,
+    # the relations among the claims in conflict
+    (figures_list, 4),
     # matching claims with their claimant
     (claim_search, 1),
     # actor; aliases, roles, members; claims made (+ quantities, latest assessments);
