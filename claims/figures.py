@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from claims.models import Claim, ClaimRelation, Place, Qualifier, Quantity
@@ -135,12 +136,18 @@ def central_value(quantity: Quantity) -> Decimal:
 
 def compare(first: Quantity, second: Quantity) -> Agreement:
     """Whether two figures of one measure agree, and the ratio between their values."""
-    low_a, high_a = allowed_range(first)
-    low_b, high_b = allowed_range(second)
+    return _agreement(
+        (allowed_range(first), central_value(first)),
+        (allowed_range(second), central_value(second)),
+    )
+
+
+def _agreement(first: tuple, second: tuple) -> Agreement:
+    (low_a, high_a), a = first
+    (low_b, high_b), b = second
     meet = (high_b is None or low_a is None or low_a <= high_b) and (
         high_a is None or low_b is None or low_b <= high_a
     )
-    a, b = central_value(first), central_value(second)
     ratio = None
     if a > 0 and b > 0:
         ratio = (max(a, b) / min(a, b)).quantize(Decimal("0.01"))
@@ -161,24 +168,31 @@ def claim_period(claim: Claim) -> tuple[datetime.date | None, datetime.date | No
 
 
 def periods_overlap(first: Claim, second: Claim) -> bool:
-    start_a, end_a = claim_period(first)
-    start_b, end_b = claim_period(second)
+    return _overlap(claim_period(first), claim_period(second))
+
+
+def _overlap(first: tuple, second: tuple) -> bool:
+    (start_a, end_a), (start_b, end_b) = first, second
     return (start_a is None or end_b is None or start_a <= end_b) and (
         start_b is None or end_a is None or start_b <= end_a
     )
 
 
-def _contains_or_is(outer: Place, inner: Place) -> bool:
-    return outer.pk == inner.pk or inner.ancestor_path.startswith(outer.subtree_prefix)
-
-
 def places_meet(first: Claim, second: Claim) -> bool:
     """Whether the claims are about one place, or one about a place inside the other's."""
-    return any(
-        _contains_or_is(a, b) or _contains_or_is(b, a)
-        for a in first.places.all()
-        for b in second.places.all()
-    )
+    return _meet(_lineage(first), _lineage(second))
+
+
+def _lineage(claim: Claim) -> tuple[set[int], set[int]]:
+    """The ids of the places ``claim`` is about, and of those with every place above them."""
+    own = {place.pk for place in claim.places.all()}
+    above = {pk for place in claim.places.all() for pk in place.ancestor_ids}
+    return own, own | above
+
+
+def _meet(first: tuple[set[int], set[int]], second: tuple[set[int], set[int]]) -> bool:
+    # One claim's place is the other's, or contains it: it is among the other's lineage.
+    return bool(first[0] & second[1] or second[0] & first[1])
 
 
 def comparable(first: Claim, second: Claim) -> bool:
@@ -203,7 +217,9 @@ def other_figures(claim: Claim, limit: int = CANDIDATES) -> list[Comparison]:
     places = list(claim.places.all())[:PLACES_COMPARED]
     if not own or not places:
         return []
-    measures = list(dict.fromkeys(measure(quantity) for quantity in own))[:MEASURES_COMPARED]
+    # The rate (per day) is compared below: it is rarely set, and filtering it in SQL
+    # only misleads the planner's estimates.
+    measures = list(dict.fromkeys(measure(quantity)[:2] for quantity in own))[:MEASURES_COMPARED]
     start, end = claim_period(claim)
     found = list(
         Quantity.objects.of_measures(measures)
@@ -247,17 +263,24 @@ def most_conflicting(claims, limit: int = CONFLICTS_SHOWN) -> list[Conflict]:
     scanned = list(
         Quantity.objects.filter(claim__in=claims.order_by().values("pk"))
         .for_figures()
-        .prefetch_related("claim__places")[:FIGURES_SCANNED]
+        .prefetch_related(
+            Prefetch("claim__places", queryset=Place.objects.only("id", "ancestor_path"))
+        )[:FIGURES_SCANNED]
     )
     by_measure: dict[tuple, list[Quantity]] = defaultdict(list)
     for quantity in scanned:
         by_measure[measure(quantity)].append(quantity)
+    # Each claim's places and period, and each figure's range, worked out once, not per pair.
+    places = {q.claim_id: _lineage(q.claim) for q in scanned}
+    periods = {q.claim_id: claim_period(q.claim) for q in scanned}
+    ranges = {q.pk: (allowed_range(q), central_value(q)) for q in scanned}
     pairs = []
     for quantities in by_measure.values():
         for first, second in combinations(quantities, 2):
-            if first.claim_id == second.claim_id or not comparable(first.claim, second.claim):
+            a, b = first.claim_id, second.claim_id
+            if a == b or not _overlap(periods[a], periods[b]) or not _meet(places[a], places[b]):
                 continue
-            agreement = compare(first, second)
+            agreement = _agreement(ranges[first.pk], ranges[second.pk])
             if not agreement.agrees:
                 pairs.append((first, second, agreement))
     pairs.sort(key=lambda pair: (-(pair[2].ratio or Decimal(0)), -pair[0].pk, -pair[1].pk))

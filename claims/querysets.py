@@ -199,28 +199,28 @@ class AttributionStepQuerySet(models.QuerySet):
 
 class QuantityQuerySet(models.QuerySet):
     def of_measures(self, measures) -> QuantityQuerySet:
-        """Quantities of any of ``measures``: (canonical unit, what is counted in lower case,
-        rate per) triples; the first two are served by ``quantity_measure_lower_idx``."""
+        """Quantities of any of ``measures``: (canonical unit, what is counted in lower case)
+        pairs, served by ``quantity_measure_lower_idx``."""
         condition = Q(pk__in=[])
-        for unit, counted, per in measures:
-            condition |= Q(canonical_unit=unit, counted_lower=counted, per__iexact=per)
+        for unit, counted in measures:
+            condition |= Q(canonical_unit=unit, counted_lower=counted)
         return self.alias(counted_lower=Lower("counted")).filter(condition)
 
     def about_places_near(self, places) -> QuantityQuerySet:
         """Quantities of claims about one of ``places``, a place containing one of them, or a
-        place inside one of them: figures about Sudzha and about Kursk Oblast meet."""
+        place inside one of them: figures about Sudzha and about Kursk Oblast meet.
+
+        A plain (not correlated) subquery, so that PostgreSQL may start from the claims
+        about these places when they are fewer than the figures of the measure.
+        """
         near = Q(pk__in=[place.pk for place in places])
         for place in places:
             near |= Q(pk__in=place.ancestor_ids) | Q(ancestor_path__startswith=place.subtree_prefix)
         through = claims_models.Claim.places.through
-        return self.filter(
-            Exists(
-                through.objects.filter(
-                    claim=OuterRef("claim"),
-                    place__in=claims_models.Place.objects.filter(near).values("pk"),
-                )
-            )
+        about = through.objects.filter(
+            place__in=claims_models.Place.objects.filter(near).values("pk")
         )
+        return self.filter(claim__in=about.values("claim"))
 
     def in_period(
         self, start: datetime.date | None, end: datetime.date | None, window: datetime.timedelta
