@@ -128,7 +128,15 @@ class ClaimCompareView(ReadPermissionMixin, TemplateView):
             form = ClaimCompareForm(
                 initial={key: params[key] for key in ("a", "b") if key in params}
             )
-        context = super().get_context_data(form=form, **kwargs)
+        # Without JavaScript, claims are found by their words here and chosen by a link.
+        find = params.get("find", "").strip()[:200]
+        context = super().get_context_data(
+            form=form,
+            find_q=find,
+            found=Claim.objects.for_picker().search(find)[:PICKER_LIMIT] if find else [],
+            chosen={key: params[key] for key in ("a", "b") if params.get(key, "").isdigit()},
+            **kwargs,
+        )
         if form.is_valid():
             wanted = [form.cleaned_data["a"].pk, form.cleaned_data["b"].pk]
             day = form.cleaned_data.get("as_of")

@@ -388,3 +388,17 @@ def test_compare_with_bad_input_shows_errors(client, db, query):
 
     assert_status(response, 200)
     assert "errorlist" in response.content.decode()
+
+
+def test_without_javascript_claims_are_found_by_their_words_and_chosen_by_a_link(client, kursk):
+    oblast, _ = kursk
+    putin = figure(5000, place=oblast, statement="Putin: forces recaptured 5,000 km².")
+    isw = figure(3434, place=oblast, statement="ISW: forces recaptured 3,434 km².")
+    url = reverse("claims:claim_compare")
+
+    page = client.get(url + f"?a={putin.claim_id}&find=ISW+recaptured").content.decode()
+
+    assert "ISW: forces recaptured 3,434 km²." in page
+    assert f'href="?a={putin.claim_id}&amp;b={isw.claim_id}">use as second</a>' in page
+    compared = client.get(url + f"?a={putin.claim_id}&b={isw.claim_id}").content.decode()
+    assert "ratio ×1.46" in compared
