@@ -40,6 +40,7 @@ ROUND_FIGURE = Decimal("0.05")
 MEASURES_COMPARED = 5
 PLACES_COMPARED = 10
 CANDIDATES = 100
+COMPARISONS_SHOWN = 50
 FIGURES_SCANNED = 400
 CONFLICTS_SHOWN = 50
 
@@ -208,7 +209,7 @@ def _conflicts_first(comparison: Comparison) -> tuple:
 def other_figures(claim: Claim, limit: int = CANDIDATES) -> list[Comparison]:
     """The figures other claims give for the measures ``claim`` quantifies, about the same
     or a containing or contained place and an overlapping period, conflicts first (the
-    largest ratio first), then agreements.
+    largest ratio first), then agreements; the first ``COMPARISONS_SHOWN``.
 
     Reads ``claim``'s prefetched quantities and places, then one query: the newest
     ``limit`` matching quantities of other claims, with their claims and claimants.
@@ -234,7 +235,7 @@ def other_figures(claim: Claim, limit: int = CANDIDATES) -> list[Comparison]:
         for quantity in own
         if measure(quantity) == measure(other)
     ]
-    return sorted(comparisons, key=_conflicts_first)
+    return sorted(comparisons, key=_conflicts_first)[:COMPARISONS_SHOWN]
 
 
 @dataclass(frozen=True)
