@@ -5,14 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0017_actor_reliability_database_default'),
+        ("claims", "0017_actor_reliability_database_default"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='quantity',
-            index=models.Index(django.db.models.functions.text.Lower('counted'), models.F('canonical_unit'), models.F('id'), name='quantity_measure_lower_idx'),
+            model_name="quantity",
+            index=models.Index(
+                django.db.models.functions.text.Lower("counted"),
+                models.F("canonical_unit"),
+                models.F("id"),
+                name="quantity_measure_lower_idx",
+            ),
         ),
     ]
