@@ -28,7 +28,8 @@ from claimsbase.permissions import can_read
 
 FEED_ENTRIES = 50
 # Parameters of the list page that choose a page or an order, not which claims.
-NOT_FILTERS = ("cursor", "ordering")
+# A feed follows what changes from now on, so a link from a past day's page leads to today's.
+NOT_FILTERS = ("cursor", "ordering", "as_of")
 
 
 @dataclass

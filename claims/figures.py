@@ -25,7 +25,6 @@ from decimal import Decimal
 from itertools import combinations
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from claims.models import Claim, ClaimRelation, Place, Qualifier, Quantity
 
@@ -206,13 +205,16 @@ def _conflicts_first(comparison: Comparison) -> tuple:
     return (comparison.agreement.agrees, -ratio, -comparison.other.pk)
 
 
-def other_figures(claim: Claim, limit: int = CANDIDATES) -> list[Comparison]:
+def other_figures(
+    claim: Claim, limit: int = CANDIDATES, until: datetime.datetime | None = None
+) -> list[Comparison]:
     """The figures other claims give for the measures ``claim`` quantifies, about the same
     or a containing or contained place and an overlapping period, conflicts first (the
     largest ratio first), then agreements; the first ``COMPARISONS_SHOWN``.
 
     Reads ``claim``'s prefetched quantities and places, then one query: the newest
-    ``limit`` matching quantities of other claims, with their claims and claimants.
+    ``limit`` matching quantities of other claims, with their claims and claimants; as of
+    a moment (``until``), only of the claims first reported by then.
     """
     own = list(claim.quantities.all())
     places = list(claim.places.all())[:PLACES_COMPARED]
@@ -222,13 +224,16 @@ def other_figures(claim: Claim, limit: int = CANDIDATES) -> list[Comparison]:
     # only misleads the planner's estimates.
     measures = list(dict.fromkeys(measure(quantity)[:2] for quantity in own))[:MEASURES_COMPARED]
     start, end = claim_period(claim)
-    found = list(
+    found = (
         Quantity.objects.of_measures(measures)
         .about_places_near(places)
         .in_period(start, end, SNAPSHOT_WINDOW)
         .exclude(claim=claim)
-        .for_figures()[:limit]
+        .for_figures()
     )
+    if until is not None:
+        found = found.filter(claim__in=Claim.objects.as_of(until).order_by().values("pk"))
+    found = list(found[:limit])
     comparisons = [
         Comparison(quantity, other, compare(quantity, other))
         for other in found
@@ -325,16 +330,13 @@ def line_up(pair: list[Claim]) -> list[MeasureRow]:
 
 
 def relations_between(
-    first: Claim, second: Claim, as_of: datetime.date | None = None
+    first: Claim, second: Claim, until: datetime.datetime | None = None
 ) -> list[tuple[str, ClaimRelation]]:
     """The relations recorded between two claims, each worded from ``first`` ("contradicts",
-    "supported by"); as of a day, only those recorded by its end. Reads the relations
+    "supported by"); as of a moment, only those recorded by then. Reads the relations
     ``for_page()`` prefetched on ``first``."""
-    end = None
-    if as_of is not None:
-        end = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.max))
     return [
         (relation.label_from(first), relation)
         for relation in first.relations()
-        if relation.other(first).pk == second.pk and (end is None or relation.created_at <= end)
+        if relation.other(first).pk == second.pk and (until is None or relation.created_at <= until)
     ]

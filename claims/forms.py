@@ -225,8 +225,8 @@ def claim_picker() -> RecordPicker:
 
 
 class ClaimCompareForm(forms.Form):
-    """Two claims to compare, each found by type-ahead (or its number), as the knowledge
-    base stood today or on ``as_of``."""
+    """Two claims to compare, each found by type-ahead (or its number); the page's
+    ``?as_of=`` (``claimsbase.as_of``) says on which day."""
 
     a = forms.ModelChoiceField(
         label="First claim",
@@ -241,12 +241,6 @@ class ClaimCompareForm(forms.Form):
         widget=claim_picker(),
         help_text=CLAIM_PICKER_HELP,
         error_messages={"invalid_choice": "No claim has this number."},
-    )
-    as_of = forms.DateField(
-        label="As of (optional)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Statuses, assessments and relations as they stood at the end of that day.",
     )
 
 

@@ -666,9 +666,45 @@ class Claim(TrackedModel):
         assessment = self.shown_assessment
         return assessment.grade if assessment else ""
 
+    def _stood_then(self, rows, made: str) -> list:
+        """``rows`` (prefetched), less those whose ``made`` time is after the as-of moment."""
+        moment = getattr(self, "as_of_moment", None)
+        rows = list(rows)
+        if moment is None:
+            return rows
+        return [row for row in rows if getattr(row, made) <= moment]
+
+    def shown_assessments(self) -> list[Assessment]:
+        """The assessments shown on the claim page, newest first: every one today, as of a
+        past day those made by then (the first is the one behind the status shown)."""
+        return self._stood_then(self.assessments.all(), "assessed_at")
+
+    def shown_appearances(self) -> list[Appearance]:
+        """The sources reporting the claim as shown: as of a past day, those reported by then."""
+        moment = getattr(self, "as_of_moment", None)
+        appearances = list(self.appearances.all())
+        if moment is None:
+            return appearances
+        return [appearance for appearance in appearances if appearance.reported_by(moment)]
+
+    def shown_evidence(self) -> list[Evidence]:
+        """The evidence shown: as of a past day, that added by then."""
+        return self._stood_then(self.evidence.all(), "created_at")
+
+    def shown_relations_out(self) -> list[ClaimRelation]:
+        """Relations from this claim; as of a past day, those made by then."""
+        return self._stood_then(self.relations_out.all(), "created_at")
+
+    def shown_relations_in(self) -> list[ClaimRelation]:
+        """Relations to this claim; as of a past day, those made by then."""
+        return self._stood_then(self.relations_in.all(), "created_at")
+
     def relations(self) -> list[ClaimRelation]:
-        """Relations in both directions; no query where the read path prefetched them."""
-        return [*self.relations_out.all(), *self.relations_in.all()]
+        """Relations in both directions; no query where the read path prefetched them.
+
+        As of a past day (``ClaimQuerySet.as_of``), only the relations made by then.
+        """
+        return [*self.shown_relations_out(), *self.shown_relations_in()]
 
     def relations_by_wording(self) -> list[tuple[str, list[tuple[ClaimRelation, Claim]]]]:
         """Relations grouped by their wording from this side, each with the other claim."""
@@ -713,6 +749,13 @@ class Appearance(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.claim_id} in {self.source}"
+
+    def reported_by(self, moment) -> bool:
+        """Whether this report stood at ``moment``: its source published by then, or, for a
+        source with no publication date, this appearance recorded by then (the same rule as
+        ``AppearanceQuerySet.reported_by``)."""
+        published = self.source.published_at
+        return (published if published is not None else self.created_at) <= moment
 
     def clean(self) -> None:
         if self.excerpt_id and self.source_id and self.excerpt.source_id != self.source_id:

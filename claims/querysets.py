@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import (
     CharField,
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -52,6 +53,55 @@ def _count(queryset: models.QuerySet, outer: str = "pk") -> Subquery:
     """A correlated COUNT, so several counts on one row don't multiply each other."""
     counted = queryset.order_by().values(outer).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _day_and_end(
+    when: datetime.date | datetime.datetime,
+) -> tuple[datetime.date, datetime.datetime]:
+    """The day of ``when`` and the aware moment it stands for (a day's is its end)."""
+    if isinstance(when, datetime.datetime):
+        end = when if timezone.is_aware(when) else timezone.make_aware(when)
+        return timezone.localtime(end).date(), end
+    return when, timezone.make_aware(datetime.datetime.combine(when, datetime.time.max))
+
+
+def _judged(end: datetime.datetime) -> dict:
+    """Annotations of a claim's status and grade from its latest assessment made by ``end``."""
+    latest = claims_models.Assessment.objects.filter(
+        claim=OuterRef("pk"), assessed_at__lte=end
+    ).order_by("-assessed_at", "-id")[:1]
+    return {
+        "as_of_status": Coalesce(
+            Subquery(latest.values("status")),
+            Value(claims_models.VerificationStatus.UNVERIFIED.value),
+            output_field=CharField(),
+        ),
+        "as_of_credibility": Subquery(latest.values("credibility")),
+        "as_of_reliability": Subquery(latest.values("reliability")),
+        "as_of_assessment_id": Subquery(latest.values("pk")),
+    }
+
+
+def judge_as_of(claims: list, when: datetime.datetime) -> None:
+    """Give ``claims`` (already read, e.g. the other ends of a claim's relations) the status
+    and grade each had at ``when``, in one query, so that ``shown_status`` and
+    ``shown_grade`` say what was believed then."""
+    if not claims:
+        return
+    _, end = _day_and_end(when)
+    rows = (
+        claims_models.Claim.objects.filter(pk__in={claim.pk for claim in claims})
+        .order_by()
+        .annotate(**_judged(end))
+        .values(
+            "pk", "as_of_status", "as_of_credibility", "as_of_reliability", "as_of_assessment_id"
+        )
+    )
+    judged = {row.pop("pk"): row for row in rows}
+    for claim in claims:
+        for name, value in judged.get(claim.pk, {}).items():
+            setattr(claim, name, value)
+        claim.as_of_moment = end
 
 
 class ActorQuerySet(models.QuerySet):
@@ -144,20 +194,21 @@ class TopicQuerySet(models.QuerySet):
         """Topics whose name or description holds the words of ``q``."""
         return search.text_search(self, q, ["name", "description"])
 
-    def with_counts(self) -> TopicQuerySet:
-        """Annotate ``claim_count``: the claims in each topic (merged duplicates left out)."""
+    def with_counts(self, as_of: datetime.datetime | None = None) -> TopicQuerySet:
+        """Annotate ``claim_count``: the claims in each topic (merged duplicates left out);
+        with ``as_of``, those first reported by then."""
 
         through = claims_models.Claim.topics.through
-        return self.annotate(
-            claim_count=_count(
-                through.objects.filter(topic=OuterRef("pk"), claim__merged_into__isnull=True),
-                "topic",
-            )
-        )
+        rows = through.objects.filter(topic=OuterRef("pk"), claim__merged_into__isnull=True)
+        if as_of is not None:
+            reported = claims_models.Claim.objects.reported_by(as_of)
+            rows = rows.filter(claim__in=reported.values("pk"))
+        return self.annotate(claim_count=_count(rows, "topic"))
 
-    def for_list(self) -> TopicQuerySet:
-        """Topic rows (home page, API list, admin changelist), each with its claim count."""
-        return self.with_counts()
+    def for_list(self, as_of: datetime.datetime | None = None) -> TopicQuerySet:
+        """Topic rows (home page, API list, admin changelist), each with its claim count
+        (as it stood ``as_of`` a past moment, if given)."""
+        return self.with_counts(as_of)
 
     def for_detail(self) -> TopicQuerySet:
         """The topic page and endpoint: the topic with its claim count."""
@@ -165,6 +216,15 @@ class TopicQuerySet(models.QuerySet):
 
 
 class AppearanceQuerySet(models.QuerySet):
+    def reported_by(self, moment: datetime.datetime) -> AppearanceQuerySet:
+        """Appearances that stood at ``moment``: their source published by then, or, for a
+        source with no publication date, the appearance recorded by then
+        (``Appearance.reported_by`` says the same of one row)."""
+        return self.filter(
+            Q(source__published_at__lte=moment)
+            | Q(source__published_at__isnull=True, created_at__lte=moment)
+        )
+
     def for_list(self) -> AppearanceQuerySet:
         """Appearance rows (admin list and the claim's inline): claim, source, excerpt, chain."""
         return self.select_related("claim", "source", "excerpt").prefetch_related(
@@ -254,6 +314,10 @@ class QuantityQuerySet(models.QuerySet):
 
 
 class ClaimRelationQuerySet(models.QuerySet):
+    def until(self, moment: datetime.datetime) -> ClaimRelationQuerySet:
+        """Relations made by ``moment``: the links an analyst could see then."""
+        return self.filter(created_at__lte=moment)
+
     def involving(self, claim) -> ClaimRelationQuerySet:
         """Relations with ``claim`` on either side."""
         return self.filter(Q(from_claim=claim) | Q(to_claim=claim))
@@ -331,17 +395,25 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_counts(self) -> ClaimQuerySet:
         """Annotate ``appearance_count``, ``source_count``, ``counter_claim_count`` and
-        ``first_reported_at``, each a correlated subquery so they don't multiply rows."""
+        ``first_reported_at``, each a correlated subquery so they don't multiply rows.
 
+        After ``as_of()`` (or before it: it counts again) they count what stood
+        then: the appearances reported by then and the relations made by then.
+        """
+        return self.annotate(**self._counts(self._as_of_moment()))
+
+    def _counts(self, end: datetime.datetime | None) -> dict:
         contradicts = claims_models.ClaimRelation.Kind.CONTRADICTS
-        return self.annotate(
-            appearance_count=_count(
-                claims_models.Appearance.objects.filter(claim=OuterRef("pk")), "claim"
-            ),
-            source_count=Coalesce(
+        appearances = claims_models.Appearance.objects.filter(claim=OuterRef("pk"))
+        relations = claims_models.ClaimRelation.objects.filter(kind=contradicts)
+        if end is not None:
+            appearances = appearances.reported_by(end)
+            relations = relations.until(end)
+        return {
+            "appearance_count": _count(appearances, "claim"),
+            "source_count": Coalesce(
                 Subquery(
-                    claims_models.Appearance.objects.filter(claim=OuterRef("pk"))
-                    .order_by()
+                    appearances.order_by()
                     .values("claim")
                     .annotate(n=Count("source", distinct=True))
                     .values("n"),
@@ -349,86 +421,79 @@ class ClaimQuerySet(models.QuerySet):
                 ),
                 0,
             ),
-            counter_claim_count=_count(
-                claims_models.ClaimRelation.objects.filter(
-                    from_claim=OuterRef("pk"), kind=contradicts
-                ),
-                "from_claim",
-            )
-            + _count(
-                claims_models.ClaimRelation.objects.filter(
-                    to_claim=OuterRef("pk"), kind=contradicts
-                ),
-                "to_claim",
-            ),
-            first_reported_at=Subquery(
+            "counter_claim_count": _count(relations.filter(from_claim=OuterRef("pk")), "from_claim")
+            + _count(relations.filter(to_claim=OuterRef("pk")), "to_claim"),
+            "first_reported_at": Subquery(
                 claims_models.Appearance.objects.filter(claim=OuterRef("pk"))
                 .order_by()
                 .values("claim")
                 .annotate(first=Min("source__published_at"))
                 .values("first")
             ),
-        )
+        }
+
+    def _as_of_moment(self) -> datetime.datetime | None:
+        """The moment ``as_of()`` reads these claims at, or None for today."""
+        annotation = self.query.annotations.get("as_of_moment")
+        return annotation.value if annotation is not None else None
+
+    def reported_by(self, when: datetime.date | datetime.datetime) -> ClaimQuerySet:
+        """Claims that had been first reported by the end of a day, or by a moment.
+
+        First reported is the earliest publication of a source reporting the
+        claim; for a claim no dated source reports, the day it was asserted;
+        with neither date, when it was recorded. A claim asserted on the 12th
+        and first published on the 13th is not in the view of the 12th.
+
+        "The earliest publication is by then" is "some appearance was
+        published by then", an index probe per claim (appearance by claim,
+        source by id) rather than a minimum over every appearance; the other
+        two branches apply only to claims with no dated source.
+        """
+        day, end = _day_and_end(when)
+        appearances = claims_models.Appearance.objects.filter(claim=OuterRef("pk"))
+        published_by_then = Exists(appearances.filter(source__published_at__lte=end))
+        dated = Exists(appearances.filter(source__published_at__isnull=False))
+        undated = Q(asserted_on__lte=day) | Q(asserted_on__isnull=True, created_at__lte=end)
+        return self.filter(Q(published_by_then) | (~Q(dated) & undated))
 
     def as_of(self, when: datetime.date | datetime.datetime) -> ClaimQuerySet:
         """The knowledge base as it stood at the end of a day, or at a moment.
 
-        Claims first reported later (asserted after that day, or without a
-        date asserted and first published later) are left out. Each claim
-        is annotated with ``as_of_status``, ``as_of_credibility``,
-        ``as_of_reliability`` and ``as_of_assessment_id`` from its latest
-        assessment made by then, and that assessment is prefetched as
-        ``as_of_assessments``; a claim not yet assessed then is
-        "unverified" with no grade.
+        Claims first reported later are left out (``reported_by``), and each
+        claim is shown as it stood then (``judged_as_of``).
         """
-        if isinstance(when, datetime.datetime):
-            end = when if timezone.is_aware(when) else timezone.make_aware(when)
-            day = timezone.localtime(end).date()
-        else:
-            day = when
-            end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
-        published_by_then = Exists(
-            claims_models.Appearance.objects.filter(
-                claim=OuterRef("pk"), source__published_at__lte=end
+        return self.reported_by(when).judged_as_of(when)
+
+    def judged_as_of(self, when: datetime.date | datetime.datetime) -> ClaimQuerySet:
+        """Each claim as it stood at the end of a day, or at a moment, whenever first reported.
+
+        Annotates ``as_of_status``, ``as_of_credibility``, ``as_of_reliability``
+        and ``as_of_assessment_id`` from its latest assessment made by then
+        (a claim not yet assessed then is "unverified" with no grade), and
+        ``as_of_moment``, which the claim's methods read to show only the
+        assessments, relations, appearances and evidence made by then. That
+        assessment is prefetched as ``as_of_assessments``; counts already
+        annotated (``with_counts``) are counted again as they stood.
+        """
+        _, end = _day_and_end(when)
+        annotations = {"as_of_moment": Value(end, output_field=DateTimeField()), **_judged(end)}
+        if "counter_claim_count" in self.query.annotations:
+            annotations.update(self._counts(end))
+        that_day = claims_models.Assessment.objects.until(end)
+        return self.prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=that_day.select_related("assessed_by", "outlet").order_by(
+                    "-assessed_at", "-id"
+                )[:1],
+                to_attr="as_of_assessments",
             )
-        )
-        any_published = Exists(
-            claims_models.Appearance.objects.filter(
-                claim=OuterRef("pk"), source__published_at__isnull=False
-            )
-        )
-        reported = (
-            Q(asserted_on__lte=day)
-            | Q(published_by_then)
-            # Neither date known: the moment it was recorded is the best evidence left.
-            | (Q(asserted_on__isnull=True) & ~Q(any_published) & Q(created_at__lte=end))
-        )
-        latest = claims_models.Assessment.objects.filter(
-            claim=OuterRef("pk"), assessed_at__lte=end
-        ).order_by("-assessed_at", "-id")[:1]
-        that_day = claims_models.Assessment.objects.filter(assessed_at__lte=end)
-        return (
-            self.filter(reported)
-            .prefetch_related(
-                Prefetch(
-                    "assessments",
-                    queryset=that_day.select_related("assessed_by", "outlet").order_by(
-                        "-assessed_at", "-id"
-                    )[:1],
-                    to_attr="as_of_assessments",
-                )
-            )
-            .annotate(
-                as_of_status=Coalesce(
-                    Subquery(latest.values("status")),
-                    Value(claims_models.VerificationStatus.UNVERIFIED.value),
-                    output_field=CharField(),
-                ),
-                as_of_credibility=Subquery(latest.values("credibility")),
-                as_of_reliability=Subquery(latest.values("reliability")),
-                as_of_assessment_id=Subquery(latest.values("pk")),
-            )
-        )
+        ).annotate(**annotations)
+
+    def at(self, when: datetime.datetime | None) -> ClaimQuerySet:
+        """``as_of(when)``, or these claims as they stand today when ``when`` is None."""
+        return self if when is None else self.as_of(when)
 
     def with_shown_status(self, statuses: list[str]) -> ClaimQuerySet:
         """Claims shown with one of ``statuses``: today's, or the one on the day of ``as_of()``."""
@@ -487,15 +552,19 @@ class ClaimQuerySet(models.QuerySet):
         """
         relation = claims_models.ClaimRelation._meta.db_table
         kind = claims_models.ClaimRelation.Kind.CONTRADICTS.value
+        end = self._as_of_moment()
+        # As of a past day, only the relations made by then count.
+        made = "" if end is None else " AND created_at <= %s"
+        made_params = () if end is None else (end,)
         candidates = RawSQL(
             f"""SELECT claim_id FROM (
-                    SELECT from_claim_id AS claim_id FROM {relation} WHERE kind = %s
+                    SELECT from_claim_id AS claim_id FROM {relation} WHERE kind = %s{made}
                     UNION ALL
-                    SELECT to_claim_id AS claim_id FROM {relation} WHERE kind = %s
+                    SELECT to_claim_id AS claim_id FROM {relation} WHERE kind = %s{made}
                 ) AS ends
                 GROUP BY claim_id ORDER BY COUNT(*) DESC, claim_id DESC LIMIT %s""",
             # More than asked for, as some may be left out by the other filters.
-            (kind, kind, limit * 4),
+            (kind, *made_params, kind, *made_params, limit * 4),
         )
         return self.filter(pk__in=candidates).order_by(
             "-counter_claim_count", "-asserted_on", "-pk"
@@ -504,9 +573,11 @@ class ClaimQuerySet(models.QuerySet):
     def status_counts(self) -> list[dict]:
         """A track record: each status held by some of these claims, with count and share.
 
-        One GROUP BY query; statuses come in the vocabulary's order.
+        One GROUP BY query; statuses come in the vocabulary's order; after
+        ``as_of()``, the statuses held then.
         """
-        counts = dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+        field = "as_of_status" if "as_of_status" in self.query.annotations else "status"
+        counts = dict(self.order_by().values_list(field).annotate(n=Count("pk")))
         return _track_record(counts)
 
     def by_status(self, shown: int) -> list[tuple[dict, list]]:
@@ -514,9 +585,49 @@ class ClaimQuerySet(models.QuerySet):
         with the claims holding that status among the ``shown`` latest asserted."""
         latest = list(self.order_by(F("asserted_on").desc(nulls_last=True), "-pk")[:shown])
         return [
-            (entry, [claim for claim in latest if claim.status == entry["status"]])
+            (entry, [claim for claim in latest if claim.shown_status == entry["status"]])
             for entry in self.status_counts()
         ]
+
+    def counts_by_place(self, limit: int, *, within=None) -> list[dict]:
+        """The map of claims by place (place, topic and claim list pages): for each place
+        with coordinates and each status, how many of these claims are about it, as rows
+        ``{"place_id", "name", "latitude", "longitude", "status", "count"}``.
+
+        One GROUP BY query over the place links of the ``limit`` claims asserted last
+        among these, taken in the lists' own order (which the date index serves), so a
+        filter matching half a million claims costs what one matching ``limit`` does.
+        ``within`` keeps to that place and the places inside it (the place page, a list
+        filtered by place). The status is the one each claim is shown with: today's, or
+        the one it had on the day of ``as_of()``.
+        """
+        status = "as_of_status" if "as_of_status" in self.query.annotations else "status"
+        latest = self.order_by(F("asserted_on").desc(nulls_first=True), F("pk").desc())
+        located = Q(places__latitude__isnull=False)
+        if within is not None:
+            located &= Q(places__pk=within.pk) | Q(
+                places__ancestor_path__startswith=within.subtree_prefix
+            )
+        # The ids say which claims; the filters are applied again (to those ids only)
+        # where the as-of status, an annotation of this queryset, is needed.
+        counted = self if status == "as_of_status" else self.model.objects.all()
+        rows = list(
+            counted.filter(pk__in=latest.values("pk")[:limit])
+            .filter(located)
+            .prefetch_related(None)
+            .order_by()
+            .values(
+                place_id=F("places__pk"),
+                name=F("places__name"),
+                latitude=F("places__latitude"),
+                longitude=F("places__longitude"),
+                shown=F(status),
+            )
+            .annotate(count=Count("pk"))
+        )
+        for row in rows:
+            row["status"] = row.pop("shown")
+        return rows
 
     def with_counter_claims(self, present: bool = True) -> ClaimQuerySet:
         """Claims that a *contradicts* relation links to another claim (or, with
@@ -698,13 +809,17 @@ def feed_entries(
     return sorted(recorded + judged, key=lambda entry: entry[0], reverse=True)[:limit]
 
 
-def audit_trail(record, limit: int = 50) -> list:
-    """The latest ``limit`` history rows of ``record``, newest first, each with ``changes``.
+def audit_trail(record, limit: int = 50, until: datetime.datetime | None = None) -> list:
+    """The latest ``limit`` history rows of ``record``, newest first, each with ``changes``;
+    with ``until``, the rows written by then.
 
     ``changes`` lists the (field, old, new) triples against the row before,
     compared in Python (foreign keys by id), so the trail costs one query.
     """
-    rows = list(record.history.select_related("history_user").order_by("-history_id")[: limit + 1])
+    history = record.history.select_related("history_user")
+    if until is not None:
+        history = history.filter(history_date__lte=until)
+    rows = list(history.order_by("-history_id")[: limit + 1])
     skipped = {"id", "created_at", "updated_at", "version", "lock_version", "search_document"}
     fields = [
         (field.verbose_name, field.attname)

@@ -12,8 +12,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,8 +31,9 @@ from claims.forms import (
     FiguresContradictForm,
     FiguresForm,
 )
+from claims.maps import claim_map, list_params
 from claims.models import Actor, Appearance, Claim, Place, Topic
-from claims.querysets import audit_trail
+from claims.querysets import audit_trail, judge_as_of
 from claims.services import (
     appearance_add,
     appearance_remove,
@@ -42,6 +43,8 @@ from claims.services import (
     figures_contradict,
     originator_reliability,
 )
+from claimsbase.as_of import moment
+from claimsbase.content_policy import map_tiles
 from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, WritePermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
@@ -76,29 +79,59 @@ class ClaimListView(FilteredListView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         # The feed follows the same filters as the page.
-        return super().get_context_data(
+        context = super().get_context_data(
             feed_url=list_feed_url(self.request), feed_title="Claims matching these filters"
         )
+        # The map draws the claims listed, and keeps to the place they are filtered by.
+        within = getattr(self.filterset.form, "cleaned_data", {}).get("place")
+        context["claim_map"] = claim_map(
+            self.object_list,
+            capped=context["page_obj"].count_capped,
+            list_params=list_params(self.request.GET),
+            within=within,
+        )
+        return context
 
 
 class ClaimDetailView(ReadPermissionMixin, DetailView):
-    queryset = Claim.objects.for_page()
+    """A claim; as of a past day, as it stood then (and no judging: that happens today)."""
+
     template_name = "claims/claim_detail.html"
     context_object_name = "claim"
 
+    def get_queryset(self):
+        return Claim.objects.for_page().at(moment(self.request))
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if request.as_of is None or not Claim.objects.filter(pk=kwargs["pk"]).exists():
+                raise
+            claim = Claim.objects.with_counts().select_related("claimant").get(pk=kwargs["pk"])
+            return render(request, "claims/claim_not_yet.html", {"claim": claim}, status=404)
+
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         claim, user = self.object, self.request.user
+        then = moment(self.request)
+        if then is not None:
+            # The other ends of its relations, with the status each had then.
+            judge_as_of([relation.other(claim) for relation in claim.relations()], then)
+        # Judging happens today: a page of a past day offers no form that writes.
+        today = then is None
         context = super().get_context_data(
             relation_groups=claim.relations_by_wording(),
             counter_claims=claim.counter_claims(),
-            assessments=list(claim.assessments.all()),
-            history=audit_trail(claim),
-            can_assess=can(user, ASSESS),
-            can_link=can(user, LINK),
-            can_add_evidence=can(user, ADD_EVIDENCE),
-            can_add_appearance=can(user, ADD_APPEARANCE),
-            can_remove_appearance=can(user, REMOVE_APPEARANCE),
-            other_figures=figures.other_figures(claim),
+            appearances=claim.shown_appearances(),
+            assessments=claim.shown_assessments(),
+            evidence=claim.shown_evidence(),
+            history=audit_trail(claim, until=then),
+            can_assess=today and can(user, ASSESS),
+            can_link=today and can(user, LINK),
+            can_add_evidence=today and can(user, ADD_EVIDENCE),
+            can_add_appearance=today and can(user, ADD_APPEARANCE),
+            can_remove_appearance=today and can(user, REMOVE_APPEARANCE),
+            other_figures=figures.other_figures(claim, until=then),
             **kwargs,
         )
         if context["can_assess"]:
@@ -139,10 +172,9 @@ class ClaimCompareView(ReadPermissionMixin, TemplateView):
         )
         if form.is_valid():
             wanted = [form.cleaned_data["a"].pk, form.cleaned_data["b"].pk]
-            day = form.cleaned_data.get("as_of")
-            claims = Claim.objects.for_page()
-            if day:
-                claims = claims.as_of(day)
+            # ?as_of= is read once per request (claimsbase.as_of): the pair as it stood then.
+            then = moment(self.request)
+            claims = Claim.objects.for_page().at(then)
             loaded = {claim.pk: claim for claim in claims.filter(pk__in=wanted)}
             if len(loaded) < len(set(wanted)):
                 form.add_error(None, "A claim chosen had not been reported by that day.")
@@ -150,10 +182,9 @@ class ClaimCompareView(ReadPermissionMixin, TemplateView):
             pair = [loaded[pk] for pk in wanted]
             context.update(
                 pair=pair,
-                as_of=day,
                 measures=figures.line_up(pair),
                 comparable=figures.comparable(*pair),
-                relations=figures.relations_between(*pair, as_of=day),
+                relations=figures.relations_between(*pair, until=then),
             )
         return context
 
@@ -165,14 +196,16 @@ class FiguresView(ReadPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         form = FiguresForm(self.request.GET)
-        context = super().get_context_data(form=form, can_link=can(self.request.user, LINK))
+        # Judging happens today: as of a past day the list offers no button that writes.
+        today = moment(self.request) is None
+        context = super().get_context_data(
+            form=form, can_link=today and can(self.request.user, LINK)
+        )
         if form.is_valid():
             topic, place = form.cleaned_data["topic"], form.cleaned_data["place"]
-            claims = (
-                Claim.objects.active().in_topic(topic)
-                if topic
-                else Claim.objects.active().about_place(place)
-            )
+            # As of a past day, the figures of the claims first reported by then.
+            claims = Claim.objects.active().at(moment(self.request))
+            claims = claims.in_topic(topic) if topic else claims.about_place(place)
             context.update(
                 subject=topic or place,
                 conflicts=figures.most_conflicting(claims),
@@ -366,14 +399,15 @@ class ActorDetailView(ReadPermissionMixin, DetailView):
     context_object_name = "actor"
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        actor = self.object
-        by_status = Claim.objects.for_list().filter(claimant=actor).by_status(ACTOR_CLAIMS_SHOWN)
+        actor, then = self.object, moment(self.request)
+        made = Claim.objects.for_list().at(then).filter(claimant=actor)
+        by_status = made.by_status(ACTOR_CLAIMS_SHOWN)
         return super().get_context_data(
             track_record=[entry for entry, _ in by_status],
             claims_by_status=by_status,
             claims_made_count=sum(entry["count"] for entry, _ in by_status),
             claims_shown=ACTOR_CLAIMS_SHOWN,
-            claims_about=Claim.objects.for_list().about_actor(actor)[:100],
+            claims_about=Claim.objects.for_list().at(then).about_actor(actor)[:100],
             feed_url=reverse("claims:actor_feed", args=[actor.pk]),
             feed_title=f"Claims by or about {actor.name}",
             **kwargs,
@@ -387,10 +421,13 @@ class PlaceDetailView(ReadPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         place = self.object
+        about = Claim.objects.for_list().at(moment(self.request)).about_place(place)
+        page = keyset_page(self.request, about, ordering="-asserted_on")
         return super().get_context_data(
             ancestors=Place.objects.ancestors_of(place),
-            page_obj=keyset_page(
-                self.request, Claim.objects.for_list().about_place(place), ordering="-asserted_on"
+            page_obj=page,
+            claim_map=claim_map(
+                about, capped=page.count_capped, within=place, as_of=self.request.as_of
             ),
             feed_url=reverse("claims:place_feed", args=[place.pk]),
             feed_title=f"Claims about {place.name}",
@@ -404,14 +441,16 @@ class TopicDetailView(ReadPermissionMixin, DetailView):
     context_object_name = "topic"
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        topic = self.object
+        topic, then = self.object, moment(self.request)
         dated = Claim.objects.for_chart().in_topic(topic).exclude(asserted_on=None)
+        if then is not None:
+            dated = dated.reported_by(then)
         charted = list(dated.order_by("-asserted_on", "-pk")[:CHART_CLAIMS])
         measures = charts.measures(charted)
         measure = charts.Measure.parse(self.request.GET.get("measure", ""))
         if measure not in measures:
             measure = measures[0] if measures else None
-        in_topic = Claim.objects.for_list().in_topic(topic)
+        in_topic = Claim.objects.for_list().at(then).in_topic(topic)
         page = keyset_page(self.request, in_topic, ordering="asserted_on")
         return super().get_context_data(
             claims=page.object_list,
@@ -421,13 +460,19 @@ class TopicDetailView(ReadPermissionMixin, DetailView):
             measures=measures,
             measure=measure,
             chart=charts.chart(charted, measure) if measure else None,
+            claim_map=claim_map(
+                in_topic,
+                capped=page.count_capped,
+                list_params={"topic": [topic.pk]},
+                as_of=self.request.as_of,
+            ),
             feed_url=reverse("claims:topic_feed", args=[topic.pk]),
             feed_title=f"Claims in {topic.name}",
             **kwargs,
         )
 
 
-claim_list = ClaimListView.as_view()
+claim_list = map_tiles(ClaimListView.as_view())
 claim_detail = ClaimDetailView.as_view()
 claim_compare = ClaimCompareView.as_view()
 figures_list = FiguresView.as_view()
@@ -439,5 +484,5 @@ appearance_add_view = AppearanceAddView.as_view()
 appearance_remove_view = AppearanceRemoveView.as_view()
 claim_search = ClaimSearchView.as_view()
 actor_detail = ActorDetailView.as_view()
-place_detail = PlaceDetailView.as_view()
-topic_detail = TopicDetailView.as_view()
+place_detail = map_tiles(PlaceDetailView.as_view())
+topic_detail = map_tiles(TopicDetailView.as_view())

@@ -9,6 +9,7 @@ import datetime
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # request.as_of: a page shows the knowledge base as of a past day (?as_of=).
+    "claimsbase.as_of.AsOfMiddleware",
     # Records the signed-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a sign-in refused by the lockout into its answer.
@@ -131,6 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "claimsbase.as_of.context",
             ],
         },
     },
@@ -340,6 +344,30 @@ CONTENT_SECURITY_POLICY = {
 }
 if os.environ.get("CSP_REPORT_URI"):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+
+# --- The map of claims by place ---------------------------------------------------
+# MAP_TILE_URL: a tile server's URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+# ({s} may stand for a subdomain); the map pages add its host to img-src, and no
+# other page does. Unset, no request leaves the site: the map draws country borders
+# from a bundled Natural Earth file. MAP_TILE_ATTRIBUTION: the credit the tile
+# provider asks for, shown on the map (HTML, e.g. a link to its licence).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
+if MAP_TILE_URL:
+    _tiles = urlsplit(MAP_TILE_URL)
+    _tile_host = _tiles.netloc.rsplit("@", 1)[-1]
+    if (
+        _tiles.scheme not in ("http", "https")
+        or not _tile_host
+        or "{" in _tile_host.removeprefix("{s}.")
+        or not all(part in MAP_TILE_URL for part in ("{z}", "{x}"))
+        # {-y}: a TMS server's rows, counted from the south.
+        or not ("{y}" in MAP_TILE_URL or "{-y}" in MAP_TILE_URL)
+    ):
+        raise ImproperlyConfigured(
+            "MAP_TILE_URL must be an http(s) URL template with {z}, {x} and {y} (or {-y}) "
+            f"(and {{s}} only as the first part of the host), not {MAP_TILE_URL!r}"
+        )
 
 # Benchmarks only: route /bench/bare/, the bare JSON view that ``manage.py bench``
 # measures every figure against. Never on in production.

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.generic import FormView, ListView, TemplateView
 
 from claims.models import Assessment, Claim, Topic
-from claimsbase import search
+from claimsbase import as_of, search
 from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, WritePermissionMixin
 
@@ -135,17 +135,25 @@ class HomeView(ReadPermissionMixin, TemplateView):
     template_name = "home.html"
 
     @staticmethod
-    def busiest_topics() -> list:
-        return list(Topic.objects.for_list().order_by("-claim_count", "name")[:12])
+    def busiest_topics(then=None) -> list:
+        return list(Topic.objects.for_list(then).order_by("-claim_count", "name")[:12])
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
+        then = as_of.moment(self.request)
+        # As of a past day, the counts as they stood then, cached per moment like today's.
+        key = "" if then is None else f":{then.isoformat()}"
+        assessments = Assessment.objects.for_list()
         return super().get_context_data(
             status_counts=cache.get_or_set(
-                "home:status_counts", Claim.objects.active().status_counts, HOME_COUNTS_SECONDS
+                f"home:status_counts{key}",
+                Claim.objects.active().at(then).status_counts,
+                HOME_COUNTS_SECONDS,
             ),
-            contested=Claim.objects.for_list().most_contested(8),
-            recent_assessments=Assessment.objects.for_list()[:8],
-            topics=cache.get_or_set("home:topics", self.busiest_topics, HOME_COUNTS_SECONDS),
+            contested=Claim.objects.for_list().at(then).most_contested(8),
+            recent_assessments=(assessments if then is None else assessments.until(then))[:8],
+            topics=cache.get_or_set(
+                f"home:topics{key}", lambda: self.busiest_topics(then), HOME_COUNTS_SECONDS
+            ),
             feed_url=reverse("claims:claim_feed"),
             feed_title="All claims",
             **kwargs,

@@ -34,6 +34,13 @@ class SourceQuerySet(models.QuerySet):
 
         return search.source_search(self, q, outlets=Outlet.objects.all())
 
+    def published_by(self, moment) -> SourceQuerySet:
+        """Sources that stood at ``moment``: published by then, or, undated, recorded by then."""
+        return self.filter(
+            models.Q(published_at__lte=moment)
+            | models.Q(published_at__isnull=True, created_at__lte=moment)
+        )
+
     def for_list(self) -> SourceQuerySet:
         """Source rows (list pages, API list, admin changelist): outlet and excerpt count,
         never the body, which can be long and no list shows."""

@@ -19,6 +19,7 @@ from claims.extraction.database import knowledge_from_database
 from claims.extraction.names import normal_form
 from claims.forms import ClaimCaptureForm, QuantityFormSet
 from claims.models import Claim
+from claimsbase.as_of import moment
 from claimsbase.paging import keyset_page
 from claimsbase.permissions import ReadPermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
@@ -46,7 +47,9 @@ class SourceListView(FilteredListView):
         return super().get_context_data(can_ingest=can(self.request.user, INGEST), **kwargs)
 
     def get_base_queryset(self):
-        return Source.objects.for_list()
+        then = moment(self.request)
+        sources = Source.objects.for_list()
+        return sources if then is None else sources.published_by(then)
 
 
 class OutletListView(FilteredListView):
@@ -64,12 +67,13 @@ class OutletListView(FilteredListView):
         return Outlet.objects.for_list()
 
 
-def source_page_context(source: Source, user) -> dict[str, Any]:
-    """What the source page shows, shared by the page and a failed capture."""
+def source_page_context(source: Source, user, then=None) -> dict[str, Any]:
+    """What the source page shows, shared by the page and a failed capture; ``then``, a past
+    moment, shows the claims reported by then, as they stood, and no capture (that is today's)."""
     return {
         "source": source,
-        "claims": list(Claim.objects.for_source(source)),
-        "can_capture": can(user, CAPTURE),
+        "claims": list(Claim.objects.for_source(source).at(then)),
+        "can_capture": then is None and can(user, CAPTURE),
     }
 
 
@@ -182,7 +186,7 @@ class SourceDetailView(ReadPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(
-            **source_page_context(self.object, self.request.user), **kwargs
+            **source_page_context(self.object, self.request.user, moment(self.request)), **kwargs
         )
         if context["can_capture"]:
             context["form"] = ClaimCaptureForm(recorded=context["claims"])
@@ -292,6 +296,9 @@ class OutletDetailView(ReadPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         sources = Source.objects.for_list().filter(outlet=self.object)
+        then = moment(self.request)
+        if then is not None:
+            sources = sources.published_by(then)
         page = keyset_page(self.request, sources, ordering="-published_at")
         return super().get_context_data(page_obj=page, **kwargs)
 

@@ -109,9 +109,7 @@ def test_every_edit_and_delete_documents_the_required_if_match_and_its_428(clien
     assert required["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
-    assert (
-        required["content"]["application/json"]["example"]["code"] == "precondition_required"
-    )
+    assert required["content"]["application/json"]["example"]["code"] == "precondition_required"
     claims = schema["paths"]["/api/v1/claims/"]
     assert "428" not in claims["post"]["responses"] and "428" not in claims["get"]["responses"]
 

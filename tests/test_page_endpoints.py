@@ -199,9 +199,9 @@ PAGES = [
     # recent assessments, their evidence, topics
     (home, 7),
     # count, claims, quantities, latest assessments; filter form selects: claimant, actor,
-    # place, topic, outlet, source
-    (claim_list, 10),
-    (claim_list_as_of, 10),
+    # place, topic, outlet, source; the map (one GROUP BY)
+    (claim_list, 11),
+    (claim_list_as_of, 11),
     # claim (+ claimant, counts); roles, appearances (+ source, outlet, excerpt), chains,
     # quantities, relations out, their quantities, relations in, their quantities,
     # assessments, their evidence, evidence, actors, places, topics; history; other
@@ -220,11 +220,12 @@ PAGES = [
     # actor; aliases, roles, members; claims made (+ quantities, latest assessments);
     # track record (GROUP BY); claims about (+ quantities, latest assessments)
     (actor_detail, 11),
-    # place; aliases, children; ancestors; count, claims, quantities, latest assessments
-    (place_detail, 8),
+    # place; aliases, children; ancestors; count, claims, quantities, latest assessments;
+    # the map
+    (place_detail, 9),
     # topic; the charted claims (latest 500), their quantities; count, a page of claims,
-    # quantities, latest assessments
-    (topic_detail, 7),
+    # quantities, latest assessments; the map
+    (topic_detail, 8),
     # count, sources (+ outlet); filter form selects: outlet, cites
     (source_list, 4),
     # count, outlets

@@ -115,7 +115,7 @@ def claimreview(claim: Claim, request, *, context: bool = True) -> dict | None:
     item_kept = dict(kept.get("itemReviewed", {}))
     appearances = [
         (_work_key(appearance.source), _appearance(appearance, kept.get("appearances", {})))
-        for appearance in claim.appearances.all()
+        for appearance in claim.shown_appearances()
     ]
     item = {"@type": "Claim", "author": _claimant(claim, kept.get("claimant", {}))}
     if claim.asserted_on:
@@ -217,7 +217,10 @@ LIST_SEPARATOR = "\n"
 def _sources(claim: Claim) -> list:
     """The distinct sources reporting ``claim``, earliest published first."""
     seen: dict[int, object] = {}
+    moment = getattr(claim, "as_of_moment", None)
     for appearance in claim.export_appearances:
+        if moment is not None and not appearance.reported_by(moment):
+            continue  # as of a past day, the sources that had reported it by then
         seen.setdefault(appearance.source_id, appearance.source)
     return list(seen.values())
 

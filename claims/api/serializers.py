@@ -473,7 +473,8 @@ class ClaimListSerializer(ClaimFieldsSerializer, serializers.ModelSerializer):
 class ClaimSerializer(ClaimFieldsSerializer, serializers.ModelSerializer):
     """A claim with everything a script needs, from the ``for_detail()`` read path."""
 
-    appearances = AppearanceSerializer(many=True, read_only=True)
+    # As of a past day (``as_of``), the appearances and relations made by then, as the page.
+    appearances = AppearanceSerializer(many=True, read_only=True, source="shown_appearances")
     actors = ActorBriefSerializer(many=True, read_only=True)
     places = PlaceBriefSerializer(many=True, read_only=True)
     topics = TopicBriefSerializer(many=True, read_only=True)
@@ -524,8 +525,8 @@ class ClaimSerializer(ClaimFieldsSerializer, serializers.ModelSerializer):
     def get_relations(self, claim: Claim) -> list[dict]:
         rows = []
         for direction, relations in (
-            ("outgoing", claim.relations_out.all()),
-            ("incoming", claim.relations_in.all()),
+            ("outgoing", claim.shown_relations_out()),
+            ("incoming", claim.shown_relations_in()),
         ):
             for relation in relations:
                 rows.append(

@@ -10,6 +10,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -72,6 +73,7 @@ from claims.models import (
     Place,
     Topic,
 )
+from claimsbase import as_of
 from claimsbase.api import JSONParser, etag_for, expected_version
 from claimsbase.viewsets import (
     IF_MATCH,
@@ -379,7 +381,7 @@ SPREADSHEET_NOTE = (
             "unless `ordering` says otherwise. Filter by status, claimant, actor, place (places "
             "inside it count), topic, outlet, source, dates, counter-claims, units and "
             "words (`q`); with `as_of=YYYY-MM-DD` every claim shows the status it had "
-            "at the end of that day and claims reported later are left out.",
+            "at the end of that day and claims first reported later are left out.",
             "Pages come by cursor: follow `next` until it is null (`page_size` up to 200).",
             READ_ROLE,
             example("GET", "/api/v1/claims/?claimant=10&place=3&status=disputed"),
@@ -759,18 +761,33 @@ class ClaimViewSet(RecordViewSet):
             "The claim as schema.org ClaimReview, the fact-check markup search engines "
             "read: `claimReviewed`, the rating its status maps to (`reviewRating`), the "
             "claimant and where the claim appeared (`itemReviewed`). Answered as "
-            "`application/ld+json` whatever the Accept header says.",
+            "`application/ld+json` whatever the Accept header says. With `as_of`, the "
+            "review behind the status the claim had then.",
             READ_ROLE,
             example("GET", "/api/v1/claims/2/claimreview/"),
         ),
         request=None,
         responses={(200, "application/ld+json"): CLAIMREVIEW_RESPONSE},
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                {"type": "string", "example": "2025-03-12"},
+                description="A date (its end) or a date and time: the review as it stood then.",
+            )
+        ],
         filters=False,
     )
     @action(detail=True, methods=["get"], url_path="claimreview", filter_backends=[])
     def claimreview(self, request, pk=None):
-        """The claim as schema.org ClaimReview JSON-LD; 404 while it was never assessed."""
+        """The claim as schema.org ClaimReview JSON-LD; 404 while it was never assessed
+        (with ``as_of``, by then)."""
+        error = getattr(request, "as_of_error", "")
+        if error:
+            raise ValidationError({"as_of": [error]})
         claim = self.get_object()
+        then = as_of.moment(request)
+        if then is not None:
+            claim = get_object_or_404(Claim.objects.for_detail().as_of(then), pk=claim.pk)
         document = exports.claimreview(claim, request)
         if document is None:
             raise Http404("This claim was never assessed, so there is no review of it.")

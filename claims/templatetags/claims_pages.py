@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from claimsbase.as_of import with_as_of
+
 register = template.Library()
 
 # A sentence ends at ., ! or ? followed by whitespace, or at a line break.
@@ -75,13 +77,14 @@ def excerpt_in_context(excerpt, body: str):
     )
 
 
-@register.simple_tag
-def highlighted_body(source, claims, cards=()):
+@register.simple_tag(takes_context=True)
+def highlighted_body(context, source, claims, cards=()):
     """The whole body with every recorded excerpt marked and linked to its claim.
 
     On the intake screen, the words of each suggested claim are marked too
     and lead to its card. Overlapping spans are clipped so the text is never
-    repeated: the rendered text content stays equal to the body.
+    repeated: the rendered text content stays equal to the body. In the
+    as-of view the links to claims carry ``as_of``.
     """
     body = source.body
     spans: dict[object, tuple[int, int, list]] = {}
@@ -117,7 +120,7 @@ def highlighted_body(source, claims, cards=()):
                 format_html(
                     '<a class="excerpt" id="excerpt-{}" href="{}" title="{}">{}</a>',
                     start,
-                    first.get_absolute_url(),
+                    with_as_of(first.get_absolute_url(), context.get("as_of")),
                     title,
                     body[start:end],
                 )

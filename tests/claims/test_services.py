@@ -934,6 +934,8 @@ def test_a_stale_version_refuses_a_delete(db):
     topic = TopicFactory()
     with refused(Topic, "This record was changed since you read it; reload it and retry."):
         topic_delete(topic=topic, expected_version=2)
+
+
 # --- every refused row at once; appearances of an existing claim; aliases and roles ------
 
 

@@ -88,7 +88,7 @@ def test_excerpt_create_matches_a_quote_typed_with_other_quotes_dashes_and_space
     )
     source = SourceFactory(body=body)
     excerpt = excerpt_create(
-        source=source, exact="\"the enemy's losses\" - over\n 200 -  were confirmed"
+        source=source, exact='"the enemy\'s losses" - over\n 200 -  were confirmed'
     )
     assert excerpt.exact == body[excerpt.start : excerpt.end]
     assert excerpt.exact == body[body.index("\u201c") : -1]  # the article's own characters
