@@ -220,7 +220,10 @@ class ActorFilterSet(django_filters.FilterSet):
     )
     kind = django_filters.MultipleChoiceFilter(choices=Actor.Kind.choices, label="Kind")
     affiliation = RecordFilter(
-        queryset=Actor.objects.all(), label="Belongs to", help_text="Id of an organisation or side."
+        search="claims-api:actor-list",
+        queryset=Actor.objects.all(),
+        label="Belongs to",
+        help_text="Id of an organisation or side.",
     )
 
     class Meta:
@@ -249,9 +252,13 @@ class PlaceFilterSet(django_filters.FilterSet):
     )
     kind = django_filters.MultipleChoiceFilter(choices=Place.Kind.choices, label="Kind")
     parent = RecordFilter(
-        queryset=Place.objects.all(), label="Directly inside", help_text="Id of the parent place."
+        search="claims-api:place-list",
+        queryset=Place.objects.all(),
+        label="Directly inside",
+        help_text="Id of the parent place.",
     )
     within = RecordFilter(
+        search="claims-api:place-list",
         queryset=Place.objects.all(),
         method="filter_within",
         label="Within",

@@ -21,10 +21,13 @@ urlpatterns = [
         views.appearance_remove_view,
         name="appearance_remove",
     ),
+    path("actors/", views.actor_list, name="actor_list"),
     path("actors/<int:pk>/", views.actor_detail, name="actor_detail"),
     path("actors/<int:pk>/feed/", feeds.actor_feed, name="actor_feed"),
+    path("places/", views.place_list, name="place_list"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),
     path("places/<int:pk>/feed/", feeds.place_feed, name="place_feed"),
+    path("topics/", views.topic_list, name="topic_list"),
     path("topics/<int:pk>/", views.topic_detail, name="topic_detail"),
     path("topics/<int:pk>/feed/", feeds.topic_feed, name="topic_feed"),
 ]

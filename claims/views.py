@@ -7,12 +7,15 @@ services; permissions are asked of ``claimsbase.permissions``.
 
 from __future__ import annotations
 
+import hashlib
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -21,7 +24,7 @@ from django.views.generic import DetailView, TemplateView, View
 
 from claims import charts, figures
 from claims.feeds import list_feed_url
-from claims.filters import ClaimFilterSet
+from claims.filters import ActorFilterSet, ClaimFilterSet, PlaceFilterSet, TopicFilterSet
 from claims.forms import (
     AppearanceForm,
     AssessmentWithEvidenceForm,
@@ -78,9 +81,11 @@ class ClaimListView(FilteredListView):
         return Claim.objects.for_list()
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        # The feed follows the same filters as the page.
+        # The feed and the CSV export follow the same filters as the page.
         context = super().get_context_data(
-            feed_url=list_feed_url(self.request), feed_title="Claims matching these filters"
+            feed_url=list_feed_url(self.request),
+            feed_title="Claims matching these filters",
+            export_query=self.filter_query(),
         )
         # The map draws the claims listed, and keeps to the place they are filtered by.
         within = getattr(self.filterset.form, "cleaned_data", {}).get("place")
@@ -91,6 +96,132 @@ class ClaimListView(FilteredListView):
             within=within,
         )
         return context
+
+    def filter_query(self) -> str:
+        """The page's filters alone (no sort order or page position), as the export takes them."""
+        query = QueryDict(mutable=True)
+        for name in self.filterset.form.fields:
+            if values := self.request.GET.getlist(name):
+                query.setlist(name, values)
+        return query.urlencode()
+
+
+# A page of an index counts the claims of its rows only, but a place high in the tree
+# (a country) holds most claims, and its count reads them all (seconds at a million
+# claims); the counts of a page of places or topics are shared from the cache this long,
+# as the home page's are.
+INDEX_COUNTS_SECONDS = 60
+
+
+def _shared_counts(kind: str, ids: list[int], count) -> dict[int, list[dict]]:
+    """``count(ids)``, from the cache when the same page was counted in the last minute."""
+    if not ids:
+        return {}
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+    return cache.get_or_set(
+        f"index-counts:{kind}:{digest}", lambda: count(ids), INDEX_COUNTS_SECONDS
+    )
+
+
+def _attach_counts(rows: list, counts: dict[int, list[dict]]) -> None:
+    """Give each row its ``status_counts`` (track-record entries) and ``claim_total``."""
+    for row in rows:
+        row.status_counts = counts.get(row.pk, [])
+        row.claim_total = sum(entry["count"] for entry in row.status_counts)
+
+
+class IndexView(FilteredListView):
+    """An index of the records claims are about: searchable, sorted by name, 50 a page,
+    and the claims of the rows shown counted by status in one query."""
+
+    ordering_fields = {"name": "Name, A to Z", "-name": "Name, Z to A"}
+    default_ordering = "name"
+    per_page = 50
+
+
+class ActorListView(IndexView):
+    """Every actor, with the claims each made counted by status (their track record)."""
+
+    filterset_class = ActorFilterSet
+    template_name = "claims/actor_list.html"
+    context_object_name = "actors"
+
+    def get_base_queryset(self):
+        return Actor.objects.for_index()
+
+    def decorate_rows(self, rows: list) -> None:
+        ids = [actor.pk for actor in rows]
+        _attach_counts(rows, Claim.objects.active().status_counts_by("claimant", ids))
+
+
+class PlaceListView(IndexView):
+    """The places as a tree, one level at a time: the places inside none (countries), or
+    those directly inside ``?parent=``; a search or another filter lists matches at any
+    level, each with where it lies. Counts take in the claims about the places inside."""
+
+    filterset_class = PlaceFilterSet
+    template_name = "claims/place_list.html"
+    context_object_name = "places"
+
+    @cached_property
+    def browsing_tree(self) -> bool:
+        """No filter given: the page shows the first level of the tree."""
+        return not any(
+            value.strip()
+            for name in self.filterset_class.base_filters
+            for value in self.request.GET.getlist(name)
+        )
+
+    def get_base_queryset(self):
+        places = Place.objects.for_index()
+        return places.top_level() if self.browsing_tree else places
+
+    def decorate_rows(self, rows: list) -> None:
+        ids = [place.pk for place in rows]
+        within = Claim.objects.active().status_counts_within_places
+        _attach_counts(rows, _shared_counts("places", ids, within))
+        if not self.level_parent():
+            # Matches from any level: say where each lies, in one query for the page.
+            where = Place.objects.ancestors_of_each(rows)
+            for place in rows:
+                place.ancestors = where[place.pk]
+
+    def level_parent(self):
+        """The place whose children are listed (``?parent=`` alone), or None."""
+        given = set(self.request.GET)
+        if (
+            self.filters_refused
+            or "parent" not in given
+            or given - {"parent", "ordering", "cursor"}
+        ):
+            return None
+        return self.filterset.form.cleaned_data.get("parent")
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        parent = self.level_parent()
+        context.update(
+            browsing_tree=self.browsing_tree,
+            level_parent=parent,
+            level_ancestors=Place.objects.ancestors_of(parent) if parent else [],
+        )
+        return context
+
+
+class TopicListView(IndexView):
+    """Every topic, with its claims counted by status."""
+
+    filterset_class = TopicFilterSet
+    template_name = "claims/topic_list.html"
+    context_object_name = "topics"
+
+    def get_base_queryset(self):
+        return Topic.objects.for_index()
+
+    def decorate_rows(self, rows: list) -> None:
+        ids = [topic.pk for topic in rows]
+        by_topic = partial(Claim.objects.active().status_counts_by, "topics")
+        _attach_counts(rows, _shared_counts("topics", ids, by_topic))
 
 
 class ClaimDetailView(ReadPermissionMixin, DetailView):
@@ -483,6 +614,9 @@ evidence_add_view = EvidenceAddView.as_view()
 appearance_add_view = AppearanceAddView.as_view()
 appearance_remove_view = AppearanceRemoveView.as_view()
 claim_search = ClaimSearchView.as_view()
+actor_list = ActorListView.as_view()
+place_list = PlaceListView.as_view()
+topic_list = TopicListView.as_view()
 actor_detail = ActorDetailView.as_view()
 place_detail = map_tiles(PlaceDetailView.as_view())
 topic_detail = map_tiles(TopicDetailView.as_view())

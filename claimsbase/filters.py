@@ -140,6 +140,16 @@ class MomentFilter(django_filters.Filter):
 
 
 class StrictBooleanSelect(forms.NullBooleanSelect):
+    """Yes, no or either; "either" is sent as an empty value (left out of a page's
+    address), not as Django's ``unknown``."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "Either"), ("true", "Yes"), ("false", "No")]
+
+    def format_value(self, value):
+        return {True: "true", False: "false", "true": "true", "false": "false"}.get(value, "")
+
     def value_from_datadict(self, data, files, name):
         value = data.get(name)
         if value in (None, "", "unknown", "true", "false", "True", "False"):

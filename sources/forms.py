@@ -82,7 +82,6 @@ class SourceIngestForm(forms.Form):
             "url": data["url"],
             "outlet": data["outlet"],
             **{
-                name: data[name]
-                for name in ("title", "author", "language", "published_at", "kind")
+                name: data[name] for name in ("title", "author", "language", "published_at", "kind")
             },
         }

@@ -143,12 +143,16 @@ def suggestion_cards(source: Source, claims: list[Claim]) -> list[dict]:
         if not any(start < suggestion.end and suggestion.start < end for start, end in recorded)
     ]
     keys = {s.claimant.known.key for s in suggestions if s.claimant and s.claimant.known}
-    rows = list(
-        Claim.objects.active()
-        .filter(claimant_id__in=keys)
-        .order_by("-pk")
-        .values("pk", "claimant_id", "statement")[: SIMILAR_READ_PER_CLAIMANT * len(keys)]
-    ) if keys else []
+    rows = (
+        list(
+            Claim.objects.active()
+            .filter(claimant_id__in=keys)
+            .order_by("-pk")
+            .values("pk", "claimant_id", "statement")[: SIMILAR_READ_PER_CLAIMANT * len(keys)]
+        )
+        if keys
+        else []
+    )
     cards = []
     pairs = zip(suggestions, _similar(suggestions, rows), strict=True)
     for number, (suggestion, similar) in enumerate(pairs, start=1):

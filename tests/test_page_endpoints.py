@@ -164,6 +164,46 @@ def outlet_detail(n):
     return outlet.get_absolute_url()
 
 
+def actor_list(n):
+    side = ActorFactory(kind="side")
+    for _ in range(n):
+        actor = ActorFactory(affiliation=side)
+        ClaimFactory(claimant=actor, status="disputed")
+        ClaimFactory(claimant=actor, status="verified")
+    return reverse("claims:actor_list")
+
+
+def place_list(n):
+    country = PlaceFactory(kind="country")
+    for _ in range(n):
+        region = PlaceFactory(parent=country, kind="region")
+        ClaimFactory(places=[region], status="disputed")
+        ClaimFactory(places=[PlaceFactory(parent=region)], status="verified")
+    return reverse("claims:place_list") + f"?parent={country.pk}"
+
+
+def place_list_top_level(n):
+    for _ in range(n):
+        country = PlaceFactory(kind="country")
+        ClaimFactory(places=[PlaceFactory(parent=country)], status="disputed")
+    return reverse("claims:place_list")
+
+
+def place_list_search(n):
+    region = PlaceFactory(parent=PlaceFactory(kind="country"), kind="region")
+    for number in range(n):
+        ClaimFactory(places=[PlaceFactory(parent=region, name=f"Sudzha {number}")])
+    return reverse("claims:place_list") + "?q=sudzha"
+
+
+def topic_list(n):
+    for _ in range(n):
+        topic = TopicFactory()
+        ClaimFactory(topics=[topic], status="disputed")
+        ClaimFactory(topics=[topic], status="false")
+    return reverse("claims:topic_list") + "?ordering=-name"
+
+
 def claim_feed(n):
     topic = TopicFactory()
     for _ in range(n):
@@ -235,6 +275,15 @@ PAGES = [
     (source_detail, 8),
     # outlet; count, sources
     (outlet_detail, 3),
+    # Indexes: count, a page of rows (+ affiliation, or + child count), their claims by
+    # status (one GROUP BY)
+    (actor_list, 3),
+    (topic_list, 3),
+    (place_list_top_level, 3),
+    # + the parent place checked and shown in its picker (a country: no ancestors to read)
+    (place_list, 5),
+    # + the rows' ancestors (one query for the page)
+    (place_list_search, 4),
     # Atom feeds: the topic filter checked; the latest claims (+ claimant); the latest
     # assessments of them (+ claim, claimant, assessor)
     (claim_feed, 3),

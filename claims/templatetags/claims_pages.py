@@ -36,6 +36,23 @@ def admin_edit_link(context, record):
     return format_html('<a class="admin-edit" href="{}">Edit in admin</a>', url)
 
 
+@register.inclusion_tag("includes/_claim_list_links.html", takes_context=True)
+def claim_list_links(context, parameter: str, record, what: str = "claims"):
+    """Links to the claim list filtered to ``record`` (``?actor=7``) and to its CSV export.
+
+    ``parameter`` is a filter of the claim list (``actor``, ``place``, ``topic``,
+    ``outlet``); the export takes the same filters, so both show the same claims, as of
+    the page's day in the as-of view.
+    """
+    as_of = context.get("as_of")
+    query = {parameter: record.pk}
+    return {
+        "list_url": with_as_of(reverse("claims:claim_list"), as_of, **query),
+        "csv_url": with_as_of(reverse("claims-api:claim-csv"), as_of, **query),
+        "what": what,
+    }
+
+
 @register.filter
 def role_on(actor, day):
     """The role ``actor`` held on ``day`` (from prefetched roles), or None."""

@@ -39,7 +39,7 @@ def test_home_then_the_list_filtered_to_disputed_claims(page, live_server, seed,
     shot("01-home")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Claims").click()
-    page.get_by_label("Status").select_option("disputed")
+    page.get_by_role("group", name="Status").get_by_label("Disputed").check()
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url(re.compile(r".*status=disputed.*"))
 

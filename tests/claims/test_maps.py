@@ -172,7 +172,7 @@ def test_claim_list_maps_the_claims_matching_its_filters(client, kursk):
     claims_about(kursk["korenevo"], "verified")
 
     response = client.get(
-        reverse("claims:claim_list"), {"status": "disputed", "q": "", "cursor": "x"}
+        reverse("claims:claim_list"), {"status": "disputed", "q": "", "cursor": "x"}, follow=True
     )
     data = map_data(response)
 

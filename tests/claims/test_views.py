@@ -191,8 +191,9 @@ def test_claim_list_as_of_shows_the_status_claims_had_then(client, gains, analys
 def test_claim_list_with_a_malformed_filter_shows_the_error(client, gains):
     response = client.get(reverse("claims:claim_list"), {"asserted_after": "yesterday"})
 
-    assert_status(response, 200)
+    assert_status(response, 400)
     assert "Enter a valid date." in response.content.decode()
+    assert list(response.context["claims"]) == []
 
 
 def test_claim_list_sorts_by_counter_claims_and_pages(client, gains):
@@ -618,8 +619,8 @@ def test_claim_list_filters_pick_records_by_search_not_from_a_list_of_every_reco
     page = client.get(reverse("claims:claim_list"), {"claimant": syrskyi.pk}).content.decode()
 
     options = page.count("<option")
-    # Statuses (8), the three yes/no/unknown answers and the sort orders (6): no record.
-    assert options == 8 + 3 + 6
+    # The three yes/no/either answers and the sort orders (6); statuses are checkboxes.
+    assert options == 3 + 6
     assert 'data-search-url="/api/v1/actors/"' in page
     assert 'data-search-url="/api/v1/sources/"' in page
     assert '<small class="picker-chosen">Oleksandr Syrskyi</small>' in page
