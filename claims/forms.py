@@ -16,7 +16,9 @@ from claims.models import (
     ClaimRelation,
     Credibility,
     Evidence,
+    Place,
     Quantity,
+    Topic,
     VerificationStatus,
 )
 from claimsbase.filters import RecordPicker
@@ -214,13 +216,61 @@ class AppearanceForm(forms.Form):
         return steps
 
 
+# Claims are found by the words of their statement as one types (the claim picker's search).
+CLAIM_PICKER_HELP = "Type words of the statement, a claimant or a place, or the claim's number."
+
+
+def claim_picker() -> RecordPicker:
+    return RecordPicker(search_url="claims:claim_search", queryset=Claim.objects.for_picker())
+
+
 class ClaimCompareForm(forms.Form):
+    """Two claims to compare, each found by type-ahead (or its number); the page's
+    ``?as_of=`` (``claimsbase.as_of``) says on which day."""
+
     a = forms.ModelChoiceField(
-        label="First claim (number)", queryset=Claim.objects.all(), widget=forms.NumberInput
+        label="First claim",
+        queryset=Claim.objects.all(),
+        widget=claim_picker(),
+        help_text=CLAIM_PICKER_HELP,
+        error_messages={"invalid_choice": "No claim has this number."},
     )
     b = forms.ModelChoiceField(
-        label="Second claim (number)", queryset=Claim.objects.all(), widget=forms.NumberInput
+        label="Second claim",
+        queryset=Claim.objects.all(),
+        widget=claim_picker(),
+        help_text=CLAIM_PICKER_HELP,
+        error_messages={"invalid_choice": "No claim has this number."},
     )
+
+
+class FiguresForm(forms.Form):
+    """Whose figures the list of conflicting figures compares: a topic's or a place's."""
+
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "No topic has this number."},
+    )
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "No place has this number."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and bool(data.get("topic")) == bool(data.get("place")):
+            raise forms.ValidationError("Choose a topic or a place (?topic= or ?place=).")
+        return data
+
+
+class FiguresContradictForm(forms.Form):
+    """Two claims whose figures conflict, to be recorded as contradicting each other."""
+
+    first = forms.ModelChoiceField(queryset=Claim.objects.active())
+    second = forms.ModelChoiceField(queryset=Claim.objects.active())
+    next = forms.CharField(required=False)
 
 
 # --- recording a claim from a source's text ---------------------------------

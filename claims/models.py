@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Greatest, Least, Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -31,6 +31,7 @@ from claims.querysets import (
     ClaimRelationQuerySet,
     EvidenceQuerySet,
     PlaceQuerySet,
+    QuantityQuerySet,
     TopicQuerySet,
 )
 from claimsbase.models import (
@@ -887,6 +888,7 @@ class Quantity(TrackedModel):
     )
     canonical_unit = models.CharField(max_length=50, blank=True, editable=False)
 
+    objects = QuantityQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -907,6 +909,11 @@ class Quantity(TrackedModel):
         indexes = [
             # Comparing claims about one measure: filter by canonical unit and what is counted.
             models.Index(fields=["canonical_unit", "counted"], name="quantity_measure_idx"),
+            # Other figures for a measure (claims.figures): what is counted in any case, the
+            # newest first, so a claim's comparison reads a bounded slice of one index.
+            models.Index(
+                Lower("counted"), "canonical_unit", "id", name="quantity_measure_lower_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -955,21 +962,37 @@ class Quantity(TrackedModel):
             raise ValidationError(errors)
 
     @property
-    def display(self) -> str:
-        """ "about 430 soldiers captured", "259 km² territory regained", "35 assaults per day"."""
+    def amount(self) -> str:
+        """The number (or range) in its canonical unit, rounded to the precision it was
+        written with: "≈ 1,000 km²" for 386 square miles, "259 km²", "430", "2–3 day".
 
-        def number(value: Decimal | None) -> str:
-            return "" if value is None else f"{value.normalize():f}"
-
-        amount = number(self.canonical_value if self.canonical_unit else self.value)
-        if self.value_max is not None:
-            upper = self.canonical_value_max if self.canonical_unit else self.value_max
-            amount = f"{amount}–{number(upper)}"
-        parts = [] if self.qualifier == self.Qualifier.EXACTLY else [self.get_qualifier_display()]
-        parts.append(amount)
+        "≈" marks a conversion that rounding changed, unless a qualifier already says
+        the figure is not exact.
+        """
         if self.canonical_unit:
-            parts.append(self.canonical_unit)
-        parts.append(self.counted)
+            pairs = [(self.canonical_value, self.value), (self.canonical_value_max, self.value_max)]
+        else:
+            pairs = [(self.value, self.value), (self.value_max, self.value_max)]
+        numbers, rounded_off = [], False
+        for canonical, written in pairs:
+            if canonical is None or written is None:
+                continue
+            rounded = units.round_as_written(canonical, written)
+            rounded_off |= rounded != canonical
+            numbers.append(units.format_number(rounded))
+        text = "–".join(numbers)
+        if self.canonical_unit:
+            text = f"{text} {self.canonical_unit}"
+        if rounded_off and self.qualifier == self.Qualifier.EXACTLY:
+            text = f"≈ {text}"
+        return text
+
+    @property
+    def display(self) -> str:
+        """ "about 430 soldiers captured", "259 km² territory regained", "35 assaults per day",
+        "≈ 1,000 km² territory" for 386 square miles."""
+        parts = [] if self.qualifier == self.Qualifier.EXACTLY else [self.get_qualifier_display()]
+        parts += [self.amount, self.counted]
         if self.per:
             parts.append(f"per {self.per}")
         return " ".join(parts)

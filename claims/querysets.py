@@ -30,7 +30,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -304,6 +304,62 @@ class AttributionStepQuerySet(models.QuerySet):
             self.select_related("actor", "outlet", "source")
             .defer("source__body")
             .order_by("position")
+        )
+
+
+class QuantityQuerySet(models.QuerySet):
+    def of_measures(self, measures) -> QuantityQuerySet:
+        """Quantities of any of ``measures``: (canonical unit, what is counted in lower case)
+        pairs, served by ``quantity_measure_lower_idx``."""
+        condition = Q(pk__in=[])
+        for unit, counted in measures:
+            condition |= Q(canonical_unit=unit, counted_lower=counted)
+        return self.alias(counted_lower=Lower("counted")).filter(condition)
+
+    def about_places_near(self, places) -> QuantityQuerySet:
+        """Quantities of claims about one of ``places``, a place containing one of them, or a
+        place inside one of them: figures about Sudzha and about Kursk Oblast meet.
+
+        A plain (not correlated) subquery, so that PostgreSQL may start from the claims
+        about these places when they are fewer than the figures of the measure.
+        """
+        near = Q(pk__in=[place.pk for place in places])
+        for place in places:
+            near |= Q(pk__in=place.ancestor_ids) | Q(ancestor_path__startswith=place.subtree_prefix)
+        through = claims_models.Claim.places.through
+        about = through.objects.filter(
+            place__in=claims_models.Place.objects.filter(near).values("pk")
+        )
+        return self.filter(claim__in=about.values("claim"))
+
+    def in_period(
+        self, start: datetime.date | None, end: datetime.date | None, window: datetime.timedelta
+    ) -> QuantityQuerySet:
+        """Quantities of claims about a period that overlaps ``start``–``end`` (None: open).
+
+        A claim with a period is about it, up to the day asserted when the period has no end;
+        a claim without one is about the ``window`` before the day it was asserted (its
+        figure is a snapshot); a claim with no date at all is not excluded.
+        """
+        dated = Q(claim__period_start__isnull=False) | Q(claim__period_end__isnull=False)
+        with_period, snapshot = dated, ~dated
+        if end is not None:
+            with_period &= Q(claim__period_start__isnull=True) | Q(claim__period_start__lte=end)
+            snapshot &= Q(claim__asserted_on__isnull=True) | Q(claim__asserted_on__lte=end + window)
+        if start is not None:
+            until = Coalesce("claim__period_end", "claim__asserted_on")
+            with_period &= Q(until__isnull=True) | Q(until__gte=start)
+            snapshot &= Q(claim__asserted_on__isnull=True) | Q(claim__asserted_on__gte=start)
+            return self.alias(until=until).filter(with_period | snapshot)
+        return self.filter(with_period | snapshot)
+
+    def for_figures(self) -> QuantityQuerySet:
+        """Quantities as the figure comparisons show them: each with its claim and claimant
+        joined, the newest recorded first."""
+        return (
+            self.filter(claim__merged_into__isnull=True)
+            .select_related("claim__claimant")
+            .order_by("-id")
         )
 
 

@@ -427,6 +427,29 @@ def claims_link(
 
 
 @transaction.atomic
+def figures_contradict(*, first: Claim, second: Claim, by, note: str = "") -> ClaimRelation:
+    """Record that two claims giving conflicting figures contradict each other.
+
+    The one-click action of the list of conflicting figures: refused when the two
+    claims are already related in any way, since an analyst who related them
+    decided how they stand; otherwise ``claims_link`` records *contradicts*.
+    """
+    if first.pk == second.pk:
+        raise ValidationError("A claim cannot contradict itself.", code="same_claim")
+    if ClaimRelation.objects.filter(
+        from_claim__in=[first.pk, second.pk], to_claim__in=[first.pk, second.pk]
+    ).exists():
+        raise ValidationError(
+            f"Claims {first.pk} and {second.pk} are already related; "
+            "see the relation on either claim's page.",
+            code="already_related",
+        )
+    return claims_link(
+        from_claim=first, to_claim=second, kind=ClaimRelation.Kind.CONTRADICTS, by=by, note=note
+    )
+
+
+@transaction.atomic
 def claims_unlink(*, relation: ClaimRelation, expected_version: int | None = None) -> None:
     """Remove a relation; its history rows keep who recorded it and why."""
     relation.lock_version(expected_version)

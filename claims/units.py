@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache, lru_cache
 
 import pint
@@ -134,3 +134,35 @@ def normalise(value: Decimal | None, value_max: Decimal | None, unit_text: str) 
         return Decimal(magnitude).quantize(DECIMAL_PLACES)
 
     return Normalised(convert(value), convert(value_max), DISPLAY_SYMBOLS.get(name, name))
+
+
+# A converted value keeps at least this many significant digits: 1 mile is "≈ 1.6 km", not "≈ 2 km".
+MIN_SIGNIFICANT_DIGITS = 2
+
+
+def significant_digits(written: Decimal) -> int:
+    """How many significant digits a value was written with: 386 → 3, 2.5 → 2, 5000 → 1.
+
+    Trailing zeros of a whole number are read as rounding ("5,000" is a round
+    figure); the stored six decimal places are never counted.
+    """
+    return len(Decimal(written).normalize().as_tuple().digits)
+
+
+def round_as_written(canonical: Decimal, written: Decimal) -> Decimal:
+    """``canonical`` rounded to the precision ``written`` was given with.
+
+    386 square miles is 999.735411 km², shown as 1,000 km²: a conversion
+    cannot make a figure more precise than the claimant gave it.
+    """
+    canonical = Decimal(canonical)
+    if not canonical:
+        return Decimal(0)
+    digits = max(significant_digits(written), MIN_SIGNIFICANT_DIGITS)
+    step = Decimal(1).scaleb(canonical.adjusted() - digits + 1)
+    return canonical.quantize(step, rounding=ROUND_HALF_EVEN).normalize()
+
+
+def format_number(number: Decimal) -> str:
+    """A number as people read it: thousands separated, no trailing zeros ("3,434", "1.6")."""
+    return f"{Decimal(number).normalize():,f}"

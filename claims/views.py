@@ -11,13 +11,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, JsonResponse, QueryDict
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, TemplateView, View
 
-from claims import charts
+from claims import charts, figures
 from claims.feeds import list_feed_url
 from claims.filters import ActorFilterSet, ClaimFilterSet, PlaceFilterSet, TopicFilterSet
 from claims.forms import (
@@ -26,6 +28,8 @@ from claims.forms import (
     ClaimCompareForm,
     ClaimLinkForm,
     EvidenceForm,
+    FiguresContradictForm,
+    FiguresForm,
 )
 from claims.maps import claim_map, list_params
 from claims.models import Actor, Appearance, Claim, Place, Topic
@@ -36,12 +40,13 @@ from claims.services import (
     claim_assess,
     claims_link,
     evidence_add,
+    figures_contradict,
     originator_reliability,
 )
 from claimsbase.as_of import moment
 from claimsbase.content_policy import map_tiles
 from claimsbase.paging import keyset_page
-from claimsbase.permissions import ReadPermissionMixin, can
+from claimsbase.permissions import ReadPermissionMixin, WritePermissionMixin, can
 from claimsbase.views import FilteredListView, ServiceFormView
 
 ASSESS = "claims.add_assessment"
@@ -238,6 +243,7 @@ class ClaimDetailView(ReadPermissionMixin, DetailView):
             can_add_evidence=today and can(user, ADD_EVIDENCE),
             can_add_appearance=today and can(user, ADD_APPEARANCE),
             can_remove_appearance=today and can(user, REMOVE_APPEARANCE),
+            other_figures=figures.other_figures(claim, until=then),
             **kwargs,
         )
         if context["can_assess"]:
@@ -254,19 +260,96 @@ class ClaimDetailView(ReadPermissionMixin, DetailView):
 
 
 class ClaimCompareView(ReadPermissionMixin, TemplateView):
-    """Any two claims side by side; quantities lined up by the measure they count."""
+    """Any two claims side by side: quotes in context, the relation between them, their
+    latest assessments, and their quantities lined up by measure with how they agree."""
 
     template_name = "claims/claim_compare.html"
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        form = ClaimCompareForm(self.request.GET or None)
-        context = super().get_context_data(form=form, **kwargs)
+        params = self.request.GET
+        if "a" in params and "b" in params:
+            form = ClaimCompareForm(params)
+        else:  # "Compare with…" from a claim's page: that claim chosen, the other to pick
+            form = ClaimCompareForm(
+                initial={key: params[key] for key in ("a", "b") if key in params}
+            )
+        # Without JavaScript, claims are found by their words here and chosen by a link.
+        find = params.get("find", "").strip()[:200]
+        context = super().get_context_data(
+            form=form,
+            find_q=find,
+            found=Claim.objects.for_picker().search(find)[:PICKER_LIMIT] if find else [],
+            chosen={key: params[key] for key in ("a", "b") if params.get(key, "").isdigit()},
+            **kwargs,
+        )
         if form.is_valid():
             wanted = [form.cleaned_data["a"].pk, form.cleaned_data["b"].pk]
-            loaded = {claim.pk: claim for claim in Claim.objects.for_page().filter(pk__in=wanted)}
+            # ?as_of= is read once per request (claimsbase.as_of): the pair as it stood then.
+            then = moment(self.request)
+            claims = Claim.objects.for_page().at(then)
+            loaded = {claim.pk: claim for claim in claims.filter(pk__in=wanted)}
+            if len(loaded) < len(set(wanted)):
+                form.add_error(None, "A claim chosen had not been reported by that day.")
+                return context
             pair = [loaded[pk] for pk in wanted]
-            context.update(pair=pair, measures=charts.line_up(pair))
+            context.update(
+                pair=pair,
+                measures=figures.line_up(pair),
+                comparable=figures.comparable(*pair),
+                relations=figures.relations_between(*pair, until=then),
+            )
         return context
+
+
+class FiguresView(ReadPermissionMixin, TemplateView):
+    """The most conflicting figures of a topic or a place (``?topic=`` or ``?place=``)."""
+
+    template_name = "claims/figures.html"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        form = FiguresForm(self.request.GET)
+        # Judging happens today: as of a past day the list offers no button that writes.
+        today = moment(self.request) is None
+        context = super().get_context_data(
+            form=form, can_link=today and can(self.request.user, LINK)
+        )
+        if form.is_valid():
+            topic, place = form.cleaned_data["topic"], form.cleaned_data["place"]
+            # As of a past day, the figures of the claims first reported by then.
+            claims = Claim.objects.active().at(moment(self.request))
+            claims = claims.in_topic(topic) if topic else claims.about_place(place)
+            context.update(
+                subject=topic or place,
+                conflicts=figures.most_conflicting(claims),
+                shown=figures.CONFLICTS_SHOWN,
+                scanned=figures.FIGURES_SCANNED,
+            )
+        return context
+
+
+class FiguresContradictView(WritePermissionMixin, View):
+    """One click on the list of conflicting figures: record that two claims contradict."""
+
+    permission_required = LINK
+
+    def post(self, request):
+        form = FiguresContradictForm(request.POST)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = reverse("claims:claim_list")
+        if not form.is_valid():
+            messages.error(request, "Choose two recorded claims (one may have been merged).")
+            return HttpResponseRedirect(back)
+        first, second = form.cleaned_data["first"], form.cleaned_data["second"]
+        try:
+            figures_contradict(
+                first=first, second=second, by=request.user, note="Conflicting figures."
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Recorded: claim {first.pk} contradicts claim {second.pk}.")
+        return HttpResponseRedirect(back)
 
 
 class ClaimActionView(ServiceFormView):
@@ -504,6 +587,8 @@ class TopicDetailView(ReadPermissionMixin, DetailView):
 claim_list = map_tiles(ClaimListView.as_view())
 claim_detail = ClaimDetailView.as_view()
 claim_compare = ClaimCompareView.as_view()
+figures_list = FiguresView.as_view()
+figures_contradict_view = FiguresContradictView.as_view()
 claim_assess_view = ClaimAssessView.as_view()
 claim_link_view = ClaimLinkView.as_view()
 evidence_add_view = EvidenceAddView.as_view()

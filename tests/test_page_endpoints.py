@@ -94,6 +94,15 @@ def claim_compare(n):
     return reverse("claims:claim_compare") + f"?a={a.pk}&b={b.pk}"
 
 
+def figures_list(n):
+    topic, place = TopicFactory(), PlaceFactory()
+    for index in range(n):
+        for value in (1000, 3000):
+            claim = ClaimFactory(topics=[topic], places=[place])
+            QuantityFactory(claim=claim, value=Decimal(value), unit="km2", counted=f"area {index}")
+    return reverse("claims:figures_list") + f"?topic={topic.pk}"
+
+
 def claim_search(n):
     for _ in range(n):
         ClaimFactory(statement="Forces regained settlements near Sudzha.")
@@ -236,12 +245,17 @@ PAGES = [
     # claim (+ claimant, counts); roles, appearances (+ source, outlet, excerpt), chains,
     # quantities, relations out, their quantities, relations in, their quantities,
     # assessments, their evidence, evidence, actors, places, topics; history (+ the
-    # actors, places and topics each history row saw)
-    (claim_detail, 19),
+    # actors, places and topics each history row saw); other figures for its measures
+    # (+ claim, claimant)
+    (claim_detail, 20),
     # the two claim numbers checked; the pair (+ claimant, counts); roles, appearances,
     # chains, quantities, relations out, relations in, assessments, evidence, actors,
-    # places, topics (no relations here, so no related claims' quantities)
-    (claim_compare, 14),
+    # places, topics (no relations here, so no related claims' quantities); the two
+    # pickers' chosen claims
+    (claim_compare, 16),
+    # the topic checked; its latest figures (+ claim, claimant), their claims' places,
+    # the relations among the claims in conflict
+    (figures_list, 4),
     # matching claims with their claimant
     (claim_search, 1),
     # actor; aliases, roles, members; claims made (+ quantities, latest assessments);

@@ -155,3 +155,20 @@ def status_badge(status, grade: str = ""):
 
     choice = VerificationStatus(status)
     return {"status": choice, "grade": grade}
+
+
+@register.filter
+def figure(quantity) -> str:
+    """A quantity's number in its canonical unit, rounded to the precision it was written
+    with: 386 square miles → "≈ 1,000 km²" (``Quantity.amount``)."""
+    return quantity.amount if quantity is not None else ""
+
+
+@register.filter
+def as_written(quantity) -> str:
+    """ "386 square miles": the quantity as given, when its unit was converted; else ""."""
+    if quantity is None or not quantity.canonical_unit or quantity.unit == quantity.canonical_unit:
+        return ""
+    value = quantity.value.normalize()
+    upper = f"–{quantity.value_max.normalize():,f}" if quantity.value_max is not None else ""
+    return f"{value:,f}{upper} {quantity.unit}"

@@ -126,11 +126,14 @@
 
   // A record as a picker lists it: its name, and for a source its outlet and day,
   // so that two sources with similar titles can be told apart.
+  // A claim (from the claim search) by its number, statement and claimant.
   function recordName(record) {
-    var name = record.name || record.title || ("#" + record.id);
+    var name = record.name || record.title ||
+      ("#" + record.id + (record.statement ? " " + record.statement : ""));
     var outlet = record.outlet && (record.outlet.name || "");
-    var day = (record.published_at || "").slice(0, 10);
-    var where = [outlet, day].filter(Boolean).join(", ");
+    var day = (record.published_at || record.asserted_on || "").slice(0, 10);
+    var claimant = typeof record.claimant === "string" ? record.claimant : "";
+    var where = [outlet, claimant, day].filter(Boolean).join(", ");
     return where ? name + " — " + where : name;
   }
 

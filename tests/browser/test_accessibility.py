@@ -32,6 +32,10 @@ def novinite() -> Source:
     return Source.objects.get(outlet__name__icontains="novinite")
 
 
+def first_topic() -> Topic:
+    return Topic.objects.order_by("pk").first()
+
+
 def compared() -> str:
     counter = gains().relations_in.order_by("pk").first().from_claim
     return reverse("claims:claim_compare") + f"?a={gains().pk}&b={counter.pk}"
@@ -55,7 +59,13 @@ PAGE_KINDS = [
     ("topic-index", lambda: reverse("claims:topic_list"), None),
     ("claim-as-of", lambda: gains().get_absolute_url() + "?as_of=2025-03-13", None),
     ("claim-list-as-of", lambda: reverse("claims:claim_list") + "?as_of=2025-03-13", None),
-    ("topic", lambda: Topic.objects.order_by("pk").first().get_absolute_url(), None),
+    ("topic", lambda: first_topic().get_absolute_url(), None),
+    ("figures", lambda: reverse("claims:figures_list") + f"?topic={first_topic().pk}", None),
+    (
+        "figures-as-analyst",
+        lambda: reverse("claims:figures_list") + f"?topic={first_topic().pk}",
+        "analyst",
+    ),
     ("source-list", lambda: reverse("sources:source_list"), None),
     ("source", lambda: novinite().get_absolute_url(), None),
     ("source-as-editor", lambda: novinite().get_absolute_url(), "editor"),

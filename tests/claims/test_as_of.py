@@ -382,8 +382,8 @@ AS_OF_PAGES = [
     # count, claims, quantities, latest assessments, the assessments of that day, the map
     ("claim_list_as_of", 6),
     # as today, plus the assessment of that day and the related claims' statuses then
-    # (today's 19 counts the history rows' actors, places and topics)
-    ("claim_detail", 21),
+    # (today's 20 counts the history rows' actors, places and topics, and other figures)
+    ("claim_detail", 22),
     # as today, plus the assessments of that day of the claims made and about
     ("actor_detail", 13),
     # each with its map

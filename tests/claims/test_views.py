@@ -272,7 +272,7 @@ def test_compare_with_an_unknown_claim_says_so(client, gains):
     response = client.get(reverse("claims:claim_compare"), {"a": gains.pk, "b": 999999})
 
     assert_status(response, 200)
-    assert "Select a valid choice" in response.content.decode()
+    assert "No claim has this number." in response.content.decode()
 
 
 def test_actor_page_shows_aliases_roles_and_track_record_shares(client, gains, analyst):
