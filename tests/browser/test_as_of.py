@@ -22,7 +22,7 @@ def test_a_past_day_from_the_list_to_a_claim_and_back_to_today(page, live_server
     )
     row = page.locator(".results .claim-row").filter(has_text=GAINS)
     assert row.locator(".badge").inner_text() == "Unverified"  # judged on the 14th
-    publish(shot("as-of-01-claim-list", full_page=False), "as-of-view.png")
+    shot("as-of-01-claim-list")
 
     row.get_by_role("link", name=re.compile(GAINS)).click()
     page.wait_for_url(re.compile(r".*/claims/\d+/\?as_of=2025-03-13$"))
@@ -30,7 +30,7 @@ def test_a_past_day_from_the_list_to_a_claim_and_back_to_today(page, live_server
     assert page.locator(".claim-status .grade").count() == 0
     assert "As of 13 March 2025" in banner.inner_text()
     assert page.get_by_text("Not assessed yet then.").is_visible()
-    shot("as-of-02-claim-page")
+    publish(shot("as-of-02-claim-page", full_page=False), "as-of-view.png")
 
     banner.get_by_role("link", name="Back to today").click()
     page.wait_for_url(re.compile(r".*/claims/\d+/$"))
