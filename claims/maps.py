@@ -136,6 +136,26 @@ def claim_map(
     )
 
 
+def one_claim_map(claim, *, as_of=None) -> ClaimMap:
+    """The map of one claim (the claim page): its places with coordinates, each in the
+    status the claim is shown with. Built from the places the page already prefetched,
+    so it costs no query."""
+    located = [place for place in claim.places.all() if place.latitude is not None]
+    points = [
+        MapPoint(
+            place_id=place.pk,
+            name=place.name,
+            latitude=float(place.latitude),
+            longitude=float(place.longitude),
+            counts={claim.shown_status: 1},
+            list_url=with_as_of(reverse("claims:claim_list"), as_of, place=place.pk),
+            place_url=with_as_of(place.get_absolute_url(), as_of),
+        )
+        for place in sorted(located, key=lambda place: place.name)
+    ]
+    return ClaimMap(points=points, claims_capped=False, places_capped=False)
+
+
 def list_params(query) -> dict[str, list[str]]:
     """The claim list's filters in ``query`` (a ``QueryDict``) that a point's link keeps:
     every non-empty one, but not the page it was on."""

@@ -31,7 +31,7 @@ from claims.forms import (
     FiguresContradictForm,
     FiguresForm,
 )
-from claims.maps import claim_map, list_params
+from claims.maps import claim_map, list_params, one_claim_map
 from claims.models import Actor, Appearance, Claim, Place, Topic
 from claims.querysets import CappedCounts, audit_trail, judge_as_of
 from claims.services import (
@@ -244,6 +244,7 @@ class ClaimDetailView(ReadPermissionMixin, DetailView):
             can_add_appearance=today and can(user, ADD_APPEARANCE),
             can_remove_appearance=today and can(user, REMOVE_APPEARANCE),
             other_figures=figures.other_figures(claim, until=then),
+            claim_map=one_claim_map(claim, as_of=self.request.as_of),
             **kwargs,
         )
         if context["can_assess"]:
@@ -585,7 +586,7 @@ class TopicDetailView(ReadPermissionMixin, DetailView):
 
 
 claim_list = map_tiles(ClaimListView.as_view())
-claim_detail = ClaimDetailView.as_view()
+claim_detail = map_tiles(ClaimDetailView.as_view())
 claim_compare = ClaimCompareView.as_view()
 figures_list = FiguresView.as_view()
 figures_contradict_view = FiguresContradictView.as_view()

@@ -364,3 +364,35 @@ def test_a_malformed_tile_url_stops_the_start(url):
 
     assert result.returncode != 0
     assert "MAP_TILE_URL must be an http(s) URL template" in result.stderr
+
+
+def test_a_claim_page_maps_the_claims_places_with_coordinates_in_its_status(client, kursk, analyst):
+    claim = ClaimFactory(
+        places=[kursk["sudzha"], kursk["village"]], asserted_on=datetime.date(2025, 3, 1)
+    )
+    claim_assess(
+        claim=claim,
+        by=analyst,
+        status="disputed",
+        rationale="Conflicting reports.",
+        assessed_at=datetime.datetime(2025, 4, 1, tzinfo=datetime.UTC),
+    )
+
+    today = client.get(claim.get_absolute_url())
+    then = map_data(client.get(claim.get_absolute_url(), {"as_of": "2025-03-20"}))
+
+    data = map_data(today)
+    assert set(data["points"]) == {"Sudzha"}  # the village has no coordinates
+    assert data["points"]["Sudzha"]["status"] == "disputed"
+    assert data["points"]["Sudzha"]["list_url"].endswith(f"?place={kursk['sudzha'].pk}")
+    assert "Where it is about" in today.content.decode()
+    assert then["points"]["Sudzha"]["status"] == "unverified"
+    assert then["points"]["Sudzha"]["place_url"].endswith("?as_of=2025-03-20")
+
+
+def test_a_claim_page_without_located_places_has_no_map(client, kursk):
+    claim = ClaimFactory(places=[kursk["village"]])
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+
+    assert 'id="claim-map-data"' not in page
