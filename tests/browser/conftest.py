@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from tests.helpers import make_role_groups
 
@@ -141,3 +142,28 @@ def publish(screenshot: Path, name: str) -> None:
     target = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(screenshot, target)
+
+
+PASSWORD = "a long browser test password"
+
+
+def sign_in(page, live_server, user) -> None:
+    """Sign ``user`` in on the site's own sign-in page, as a reader would."""
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+
+
+def admin_sign_in(page, live_server, user) -> None:
+    """Sign ``user`` in on the admin's log-in page, as an editor would."""
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(live_server.url + reverse("admin:login"))
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + reverse("admin:index"))

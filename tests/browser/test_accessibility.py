@@ -17,11 +17,11 @@ from django.urls import reverse
 
 from claims.models import Actor, Claim, Place, Topic
 from sources.models import Source
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
-PASSWORD = "a long browser test password"
 
 
 def gains() -> Claim:
@@ -82,16 +82,6 @@ PAGE_KINDS = [
     ),
     ("admin-claim-list", lambda: reverse("admin:claims_claim_changelist"), "editor"),
 ]
-
-
-def sign_in(page, live_server, user) -> None:
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(user.get_username())
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server.url + "/")
 
 
 THIRD_PARTY = {"admin": [".select2-container"]}

@@ -7,21 +7,11 @@ from django.urls import reverse
 
 from claims.models import Actor, Claim, Place, Topic
 from sources.models import Outlet, Source
+from tests.browser.conftest import admin_sign_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long browser test password"
 WINDOW = {"width": 1280, "height": 800}
-
-
-def admin_sign_in(page, live_server, user) -> None:
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(live_server.url + reverse("admin:login"))
-    page.get_by_label("Username").fill(user.get_username())
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + reverse("admin:index"))
 
 
 def the_busiest(model):

@@ -11,8 +11,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Actor, Claim, ClaimRelation, Place, Topic
-from tests.browser.conftest import publish
-from tests.browser.test_pages import sign_in
+from tests.browser.conftest import publish, sign_in
 from tests.factories import ActorFactory, ClaimFactory, QuantityFactory
 
 pytestmark = pytest.mark.browser

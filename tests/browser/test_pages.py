@@ -9,27 +9,16 @@ from django.urls import reverse
 
 from claims.models import Claim
 from sources.models import Source
-from tests.browser.conftest import publish
+from tests.browser.conftest import publish, sign_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long browser test password"
 GAINS = "Russian forces have regained control of 24 settlements"
 COUNTER = "Battles are going on in and around Sudzha"
 SENTENCE = (
     "Meanwhile, Ukrainian authorities have not publicly commented on Russia’s claims of "
     "territorial gains."
 )
-
-
-def sign_in(page, live_server, user) -> None:
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(user.get_username())
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server.url + "/")
 
 
 def test_home_then_the_list_filtered_to_disputed_claims(page, live_server, seed, shot):
